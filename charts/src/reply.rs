@@ -1,0 +1,23 @@
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::TimeSeries;
+
+/// The state of one chart request: its data, or why it has none yet.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "status", rename_all = "lowercase")]
+pub enum ChartReply {
+    /// Waiting for a worker. `elapsed_ms` counts from the first request.
+    Queued { elapsed_ms: u64 },
+    /// A worker is running the query.
+    Running { elapsed_ms: u64 },
+    Ready { computed_at: DateTime<Utc>, data: TimeSeries },
+    Failed { error: String, retryable: bool },
+}
+
+impl ChartReply {
+    /// True while the answer may still change by itself, so the page should ask again.
+    pub fn is_pending(&self) -> bool {
+        matches!(self, ChartReply::Queued { .. } | ChartReply::Running { .. })
+    }
+}

@@ -1,0 +1,125 @@
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::Interval;
+
+/// One named line or bar set of a time-series chart.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Series {
+    pub name: String,
+    pub values: Vec<i64>,
+}
+
+/// Values per period. `periods` holds the UTC start date of every period from the first
+/// to the last one with data, gaps included, so bars line up with a calendar axis.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct TimeSeries {
+    pub periods: Vec<NaiveDate>,
+    pub series: Vec<Series>,
+}
+
+impl TimeSeries {
+    /// Counts the events that fall in each period.
+    pub fn count_by_period(
+        interval: Interval,
+        name: &str,
+        dates: impl IntoIterator<Item = NaiveDate>,
+    ) -> Self {
+        let mut counts: BTreeMap<NaiveDate, i64> = BTreeMap::new();
+        for date in dates {
+            *counts.entry(interval.period_start(date)).or_default() += 1;
+        }
+        let (Some(&first), Some(&last)) = (counts.keys().next(), counts.keys().next_back()) else {
+            return TimeSeries {
+                periods: Vec::new(),
+                series: vec![Series { name: name.to_owned(), values: Vec::new() }],
+            };
+        };
+        let mut periods = Vec::new();
+        let mut values = Vec::new();
+        let mut period = first;
+        while period <= last {
+            periods.push(period);
+            values.push(counts.get(&period).copied().unwrap_or(0));
+            period = interval.next_period(period);
+        }
+        TimeSeries { periods, series: vec![Series { name: name.to_owned(), values }] }
+    }
+
+    /// True when no period holds a value.
+    pub fn is_empty(&self) -> bool {
+        self.periods.is_empty()
+    }
+
+    /// The data as CSV: a `period` column, then one column per series.
+    pub fn to_csv(&self) -> String {
+        let mut out = String::from("period");
+        for s in &self.series {
+            out.push(',');
+            out.push_str(&csv_field(&s.name));
+        }
+        out.push('\n');
+        for (i, period) in self.periods.iter().enumerate() {
+            out.push_str(&period.format("%Y-%m-%d").to_string());
+            for s in &self.series {
+                out.push(',');
+                out.push_str(&s.values.get(i).copied().unwrap_or(0).to_string());
+            }
+            out.push('\n');
+        }
+        out
+    }
+}
+
+fn csv_field(text: &str) -> String {
+    if text.contains([',', '"', '\n']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text.to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn counts_fill_empty_periods_with_zero() {
+        let ts = TimeSeries::count_by_period(
+            Interval::Month,
+            "commits",
+            [d(2024, 1, 31), d(2024, 1, 2), d(2024, 4, 1)],
+        );
+        assert_eq!(ts.periods, vec![d(2024, 1, 1), d(2024, 2, 1), d(2024, 3, 1), d(2024, 4, 1)]);
+        assert_eq!(ts.series[0].values, vec![2, 0, 0, 1]);
+    }
+
+    #[test]
+    fn no_events_gives_an_empty_series() {
+        let ts = TimeSeries::count_by_period(Interval::Week, "commits", []);
+        assert!(ts.is_empty());
+        assert_eq!(ts.series[0].name, "commits");
+    }
+
+    #[test]
+    fn csv_has_a_header_and_one_row_per_period() {
+        let ts = TimeSeries::count_by_period(Interval::Year, "commits", [d(2023, 5, 5), d(2024, 5, 5)]);
+        assert_eq!(ts.to_csv(), "period,commits\n2023-01-01,1\n2024-01-01,1\n");
+    }
+
+    #[test]
+    fn json_shape_is_periods_and_series() {
+        let ts = TimeSeries::count_by_period(Interval::Day, "commits", [d(2024, 2, 29)]);
+        let json = serde_json::to_value(&ts).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({"periods": ["2024-02-29"], "series": [{"name": "commits", "values": [1]}]})
+        );
+    }
+}

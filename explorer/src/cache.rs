@@ -1,0 +1,117 @@
+use std::time::Duration;
+
+use redis::{aio::ConnectionManager, aio::ConnectionManagerConfig, AsyncCommands, SetExpiry, SetOptions};
+
+use crate::{status::JobStatus, Query, ResultKey};
+
+/// Redis holds everything shared between replicas: results, job statuses and counters.
+/// Every key starts with the deployment's prefix.
+#[derive(Clone)]
+pub struct Cache {
+    conn: ConnectionManager,
+    prefix: String,
+}
+
+pub type CacheError = redis::RedisError;
+
+impl Cache {
+    /// Connects with bounded waits, so a request fails fast while Redis is down and the
+    /// connection comes back by itself when Redis returns.
+    pub async fn connect(redis_url: &str, prefix: &str) -> Result<Self, CacheError> {
+        let client = redis::Client::open(redis_url)?;
+        let config = ConnectionManagerConfig::new()
+            .set_connection_timeout(Some(Duration::from_secs(2)))
+            .set_response_timeout(Some(Duration::from_secs(5)))
+            .set_number_of_retries(2);
+        let conn = ConnectionManager::new_with_config(client, config).await?;
+        Ok(Cache { conn, prefix: prefix.to_owned() })
+    }
+
+    pub fn prefix(&self) -> &str {
+        &self.prefix
+    }
+
+    pub fn connection(&self) -> ConnectionManager {
+        self.conn.clone()
+    }
+
+    pub fn result_key(&self, key: &ResultKey) -> String {
+        format!("{}result:{}", self.prefix, key)
+    }
+
+    pub fn status_key(&self, key: &ResultKey) -> String {
+        format!("{}status:{}", self.prefix, key)
+    }
+
+    fn runs_key(&self, query: Query) -> String {
+        format!("{}stats:runs:{}", self.prefix, query.name())
+    }
+
+    pub async fn result(&self, key: &ResultKey) -> Result<Option<Vec<u8>>, CacheError> {
+        self.conn.clone().get(self.result_key(key)).await
+    }
+
+    pub async fn has_result(&self, key: &ResultKey) -> Result<bool, CacheError> {
+        self.conn.clone().exists(self.result_key(key)).await
+    }
+
+    /// Stores a result and drops its pending status in one round trip.
+    pub async fn put_result(&self, key: &ResultKey, bytes: &[u8], ttl: Duration) -> Result<(), CacheError> {
+        redis::pipe()
+            .atomic()
+            .set_ex(self.result_key(key), bytes, ttl.as_secs().max(1))
+            .del(self.status_key(key))
+            .query_async::<()>(&mut self.conn.clone())
+            .await
+    }
+
+    pub async fn drop_result(&self, key: &ResultKey) -> Result<(), CacheError> {
+        self.conn.clone().del(self.result_key(key)).await
+    }
+
+    pub async fn status(&self, key: &ResultKey) -> Result<Option<JobStatus>, CacheError> {
+        let text: Option<String> = self.conn.clone().get(self.status_key(key)).await?;
+        // An unreadable status (say, from an older release) counts as none: the job is enqueued anew.
+        Ok(text.and_then(|t| serde_json::from_str(&t).ok()))
+    }
+
+    /// Sets the status only if none exists; true when this caller won. This is what makes
+    /// a hundred identical cold requests enqueue one job.
+    pub async fn claim(&self, key: &ResultKey, status: &JobStatus, ttl: Duration) -> Result<bool, CacheError> {
+        let options = SetOptions::default()
+            .conditional_set(redis::ExistenceCheck::NX)
+            .with_expiration(SetExpiry::EX(ttl.as_secs().max(1)));
+        let set: Option<String> = self
+            .conn
+            .clone()
+            .set_options(self.status_key(key), to_json(status), options)
+            .await?;
+        Ok(set.is_some())
+    }
+
+    pub async fn set_status(&self, key: &ResultKey, status: &JobStatus, ttl: Duration) -> Result<(), CacheError> {
+        self.conn.clone().set_ex(self.status_key(key), to_json(status), ttl.as_secs().max(1)).await
+    }
+
+    pub async fn clear_status(&self, key: &ResultKey) -> Result<(), CacheError> {
+        self.conn.clone().del(self.status_key(key)).await
+    }
+
+    /// Counts the Augur queries a worker actually ran, per query.
+    pub async fn count_run(&self, query: Query) -> Result<(), CacheError> {
+        self.conn.clone().incr(self.runs_key(query), 1).await
+    }
+
+    pub async fn runs(&self, query: Query) -> Result<u64, CacheError> {
+        let n: Option<u64> = self.conn.clone().get(self.runs_key(query)).await?;
+        Ok(n.unwrap_or(0))
+    }
+
+    pub async fn ping(&self) -> Result<(), CacheError> {
+        redis::cmd("PING").query_async::<()>(&mut self.conn.clone()).await
+    }
+}
+
+fn to_json(status: &JobStatus) -> String {
+    serde_json::to_string(status).expect("a job status always serializes")
+}

@@ -1,0 +1,229 @@
+//! The compact form of a cached query result: a versioned header, then columns
+//! (integers delta- and zigzag-varint-encoded) compressed with zstd.
+
+use chrono::{DateTime, Utc};
+
+/// First bytes of every cached entry; the last one is the format version.
+const MAGIC: &[u8; 4] = b"AXR\x01";
+const ZSTD_LEVEL: i32 = 3;
+
+/// A query result as columns of equal length.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Frame {
+    columns: Vec<(String, Column)>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Column {
+    I64(Vec<i64>),
+}
+
+impl Column {
+    fn len(&self) -> usize {
+        match self {
+            Column::I64(values) => values.len(),
+        }
+    }
+}
+
+impl Frame {
+    pub fn new() -> Self {
+        Frame::default()
+    }
+
+    /// Adds a column; all columns of a frame must have the same length.
+    pub fn with_column(mut self, name: &str, column: Column) -> Self {
+        if let Some((_, first)) = self.columns.first() {
+            assert_eq!(first.len(), column.len(), "column {name} differs in length from the others");
+        }
+        self.columns.push((name.to_owned(), column));
+        self
+    }
+
+    pub fn i64(&self, name: &str) -> Option<&[i64]> {
+        self.columns.iter().find(|(n, _)| n == name).map(|(_, c)| match c {
+            Column::I64(values) => values.as_slice(),
+        })
+    }
+
+    /// The number of rows.
+    pub fn len(&self) -> usize {
+        self.columns.first().map_or(0, |(_, c)| c.len())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// A result as stored in the cache, with what the UI shows about it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CachedResult {
+    pub query_version: u32,
+    pub computed_at: DateTime<Utc>,
+    pub frame: Frame,
+}
+
+#[derive(Debug, PartialEq, Eq, thiserror::Error)]
+pub enum CodecError {
+    #[error("not a cached result of this format (unknown header)")]
+    UnknownFormat,
+    #[error("cached result is truncated or corrupt")]
+    Corrupt,
+    #[error("cached result does not decompress: {0}")]
+    Decompress(String),
+}
+
+impl CachedResult {
+    pub fn encode(&self) -> Vec<u8> {
+        let mut body = Vec::new();
+        put_uvarint(&mut body, u64::from(self.query_version));
+        put_uvarint(&mut body, zigzag(self.computed_at.timestamp_millis()));
+        put_uvarint(&mut body, self.frame.columns.len() as u64);
+        for (name, column) in &self.frame.columns {
+            put_uvarint(&mut body, name.len() as u64);
+            body.extend_from_slice(name.as_bytes());
+            match column {
+                Column::I64(values) => {
+                    body.push(0);
+                    put_uvarint(&mut body, values.len() as u64);
+                    let mut previous = 0i64;
+                    for &v in values {
+                        put_uvarint(&mut body, zigzag(v.wrapping_sub(previous)));
+                        previous = v;
+                    }
+                }
+            }
+        }
+        let mut out = MAGIC.to_vec();
+        out.extend(zstd::bulk::compress(&body, ZSTD_LEVEL).expect("zstd compresses any input held in memory"));
+        out
+    }
+
+    pub fn decode(bytes: &[u8]) -> Result<Self, CodecError> {
+        let payload = bytes.strip_prefix(MAGIC.as_slice()).ok_or(CodecError::UnknownFormat)?;
+        let body = zstd::stream::decode_all(payload).map_err(|e| CodecError::Decompress(e.to_string()))?;
+        let mut r = Reader { bytes: &body };
+        let query_version = u32::try_from(r.uvarint()?).map_err(|_| CodecError::Corrupt)?;
+        let computed_at = DateTime::from_timestamp_millis(unzigzag(r.uvarint()?)).ok_or(CodecError::Corrupt)?;
+        let n_columns = r.uvarint()?;
+        let mut frame = Frame::new();
+        let mut rows = None;
+        for _ in 0..n_columns {
+            let name_len = r.uvarint()? as usize;
+            let name = String::from_utf8(r.take(name_len)?.to_vec()).map_err(|_| CodecError::Corrupt)?;
+            let column = match r.take(1)?[0] {
+                0 => {
+                    let len = r.uvarint()? as usize;
+                    // Each value takes at least one byte: a larger length is corrupt, not a huge allocation.
+                    if len > r.bytes.len() {
+                        return Err(CodecError::Corrupt);
+                    }
+                    let mut values = Vec::with_capacity(len);
+                    let mut previous = 0i64;
+                    for _ in 0..len {
+                        previous = previous.wrapping_add(unzigzag(r.uvarint()?));
+                        values.push(previous);
+                    }
+                    Column::I64(values)
+                }
+                _ => return Err(CodecError::Corrupt),
+            };
+            if *rows.get_or_insert(column.len()) != column.len() {
+                return Err(CodecError::Corrupt);
+            }
+            frame.columns.push((name, column));
+        }
+        if !r.bytes.is_empty() {
+            return Err(CodecError::Corrupt);
+        }
+        Ok(CachedResult { query_version, computed_at, frame })
+    }
+}
+
+fn zigzag(v: i64) -> u64 {
+    ((v << 1) ^ (v >> 63)) as u64
+}
+
+fn unzigzag(v: u64) -> i64 {
+    ((v >> 1) as i64) ^ -((v & 1) as i64)
+}
+
+fn put_uvarint(out: &mut Vec<u8>, mut v: u64) {
+    while v >= 0x80 {
+        out.push((v as u8) | 0x80);
+        v >>= 7;
+    }
+    out.push(v as u8);
+}
+
+struct Reader<'a> {
+    bytes: &'a [u8],
+}
+
+impl<'a> Reader<'a> {
+    fn take(&mut self, n: usize) -> Result<&'a [u8], CodecError> {
+        if n > self.bytes.len() {
+            return Err(CodecError::Corrupt);
+        }
+        let (head, rest) = self.bytes.split_at(n);
+        self.bytes = rest;
+        Ok(head)
+    }
+
+    fn uvarint(&mut self) -> Result<u64, CodecError> {
+        let mut value = 0u64;
+        for shift in (0..64).step_by(7) {
+            let byte = self.take(1)?[0];
+            value |= u64::from(byte & 0x7f) << shift;
+            if byte & 0x80 == 0 {
+                return Ok(value);
+            }
+        }
+        Err(CodecError::Corrupt)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> CachedResult {
+        CachedResult {
+            query_version: 7,
+            computed_at: DateTime::from_timestamp_millis(1_764_000_000_123).unwrap(),
+            frame: Frame::new()
+                .with_column("repo_id", Column::I64(vec![25480, 25480, 25999]))
+                .with_column("ts", Column::I64(vec![i64::MIN, -1, i64::MAX])),
+        }
+    }
+
+    #[test]
+    fn round_trips() {
+        let entry = sample();
+        assert_eq!(CachedResult::decode(&entry.encode()), Ok(entry));
+    }
+
+    #[test]
+    fn an_empty_frame_round_trips() {
+        let entry = CachedResult { frame: Frame::new().with_column("ts", Column::I64(vec![])), ..sample() };
+        let back = CachedResult::decode(&entry.encode()).unwrap();
+        assert!(back.frame.is_empty());
+        assert_eq!(back, entry);
+    }
+
+    #[test]
+    fn rejects_other_formats_and_damage() {
+        assert_eq!(CachedResult::decode(b"{\"json\":1}"), Err(CodecError::UnknownFormat));
+        let bytes = sample().encode();
+        assert!(CachedResult::decode(&bytes[..bytes.len() - 3]).is_err());
+    }
+
+    #[test]
+    fn sorted_timestamps_compress_to_a_few_bytes_each() {
+        let ts: Vec<i64> = (0..10_000).map(|i| 1_600_000_000 + i * 3_517).collect();
+        let entry = CachedResult { frame: Frame::new().with_column("ts", Column::I64(ts)), ..sample() };
+        let size = entry.encode().len();
+        assert!(size < 10_000 * 3, "{size} bytes for 10,000 timestamps");
+    }
+}

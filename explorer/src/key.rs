@@ -1,0 +1,68 @@
+use std::fmt;
+
+use sha2::{Digest, Sha256};
+
+use crate::{Query, RepoSet};
+
+/// The name of one cached result: SHA-256 of (query name, query version, sorted unique
+/// repo ids). A new query version names new entries, so old ones are never misread.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct ResultKey(String);
+
+impl ResultKey {
+    pub fn new(query: Query, repos: &RepoSet) -> Self {
+        let mut hasher = Sha256::new();
+        hasher.update(query.name().as_bytes());
+        hasher.update(b"\n");
+        hasher.update(query.version().to_string().as_bytes());
+        hasher.update(b"\n");
+        for id in repos.ids() {
+            hasher.update(id.to_string().as_bytes());
+            hasher.update(b",");
+        }
+        let digest = hasher.finalize();
+        ResultKey(digest.iter().map(|b| format!("{b:02x}")).collect())
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for ResultKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(ids: &[i64]) -> ResultKey {
+        ResultKey::new(Query::Commits, &RepoSet::new(ids.iter().copied()).unwrap())
+    }
+
+    #[test]
+    fn ignores_order_and_duplicates() {
+        assert_eq!(key(&[3, 1, 2]), key(&[1, 2, 3, 3, 1]));
+    }
+
+    #[test]
+    fn differs_for_different_repos() {
+        assert_ne!(key(&[1, 2]), key(&[1, 2, 3]));
+        // Joining ids without a separator would make these two collide.
+        assert_ne!(key(&[1, 23]), key(&[12, 3]));
+    }
+
+    #[test]
+    fn is_stable_across_releases() {
+        // A changed key silently orphans every cached entry: this value must only change
+        // together with a deliberate query version bump. Computed apart from this code:
+        // printf 'commits\n1\n25480,25481,' | sha256sum
+        assert_eq!(
+            key(&[25480, 25481]).as_str(),
+            "6fef14bbdafa5ced131947f435ffb596aa93eb06ba370aa4fff27187a957dd44"
+        );
+    }
+}

@@ -1,0 +1,23 @@
+//! The server-only core shared by the web and worker binaries: settings, the Augur
+//! queries, the compact result format, the Redis cache and the job queue.
+
+pub mod cache;
+pub mod catalog;
+pub mod codec;
+pub mod db;
+pub mod job;
+pub mod key;
+pub mod queries;
+pub mod queue;
+pub mod repos;
+pub mod service;
+pub mod settings;
+pub mod status;
+pub mod viz;
+
+pub use cache::Cache;
+pub use key::ResultKey;
+pub use queries::Query;
+pub use repos::RepoSet;
+pub use service::{ChartService, ServiceError};
+pub use settings::Settings;

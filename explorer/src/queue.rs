@@ -1,0 +1,39 @@
+use std::time::Duration;
+
+use apalis_redis::{Config, RedisStorage};
+use redis::aio::{ConnectionManager, ConnectionManagerConfig};
+use serde::{Deserialize, Serialize};
+
+use crate::{Query, RepoSet};
+
+/// One unit of work: run `query` for `repos` and cache the result.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QueryJob {
+    pub query: Query,
+    pub repos: RepoSet,
+}
+
+pub type JobQueue = RedisStorage<QueryJob>;
+
+/// The apalis queue name. The braces make it a Redis Cluster hash tag, so all of the
+/// queue's keys (`{prefix jobs}:active`, `...:data`, ...) live in one slot.
+pub fn queue_name(prefix: &str) -> String {
+    format!("{{{prefix}jobs}}")
+}
+
+/// Opens the job queue on its own connection. apalis' scripts can take longer than the
+/// redis client's 500 ms default response timeout under load, and a timed-out fetch stops
+/// the worker (apalis-redis issue 76), so this connection waits longer.
+pub async fn connect(redis_url: &str, prefix: &str) -> Result<JobQueue, redis::RedisError> {
+    let client = redis::Client::open(redis_url)?;
+    let config = ConnectionManagerConfig::new()
+        .set_connection_timeout(Some(Duration::from_secs(2)))
+        .set_response_timeout(Some(Duration::from_secs(30)));
+    let conn = ConnectionManager::new_with_config(client, config).await?;
+    Ok(RedisStorage::new(conn).with_config(
+        Config::default()
+            .queue(&queue_name(prefix))
+            // Results live in our cache; apalis' own copies would never expire (apalis-redis issue 10).
+            .persist_results(false),
+    ))
+}

@@ -1,0 +1,118 @@
+use std::{fmt, time::Duration};
+
+/// The project-local PostgreSQL that `scripts/demo.sh` starts and seeds.
+pub const DEFAULT_DATABASE_URL: &str = "postgres://postgres@127.0.0.1:5433/augur";
+/// The project-local Redis that `scripts/demo.sh` starts.
+pub const DEFAULT_REDIS_URL: &str = "redis://127.0.0.1:6380/";
+
+/// Every setting of the web and worker binaries, read once from the environment.
+/// The README's settings table lists them with these defaults.
+#[derive(Clone)]
+pub struct Settings {
+    pub database_url: String,
+    pub redis_url: String,
+    /// Prefix of every Redis key this deployment writes (tests and tenants use their own).
+    pub key_prefix: String,
+    /// How long a computed chart result stays cached.
+    pub result_ttl: Duration,
+    /// PostgreSQL `statement_timeout` for Augur queries; also bounds how long a job may run.
+    pub statement_timeout: Duration,
+    /// Jobs one worker process runs at once.
+    pub worker_concurrency: usize,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("setting {name} is invalid: {reason} (got {value:?})")]
+pub struct SettingsError {
+    pub name: &'static str,
+    pub value: String,
+    pub reason: &'static str,
+}
+
+impl Settings {
+    pub fn from_env() -> Result<Self, SettingsError> {
+        Self::from_lookup(|name| std::env::var(name).ok().filter(|v| !v.is_empty()))
+    }
+
+    /// Reads settings through `lookup`, so tests need not touch the process environment.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, SettingsError> {
+        let text = |name: &str, default: &str| lookup(name).unwrap_or_else(|| default.to_owned());
+        Ok(Settings {
+            database_url: text("DATABASE_URL", DEFAULT_DATABASE_URL),
+            redis_url: text("REDIS_URL", DEFAULT_REDIS_URL),
+            key_prefix: text("CACHE_KEY_PREFIX", "explorer:"),
+            result_ttl: Duration::from_secs(positive(&lookup, "CACHE_TTL_SECS", 24 * 3600)?),
+            statement_timeout: Duration::from_secs(positive(&lookup, "STATEMENT_TIMEOUT_SECS", 15 * 60)?),
+            worker_concurrency: positive(&lookup, "WORKER_CONCURRENCY", 4)? as usize,
+        })
+    }
+
+    /// How long a queued or running status may stand before it is considered lost
+    /// and a new request enqueues the job again.
+    pub fn pending_ttl(&self) -> Duration {
+        self.statement_timeout + Duration::from_secs(5 * 60)
+    }
+}
+
+fn positive(lookup: &impl Fn(&str) -> Option<String>, name: &'static str, default: u64) -> Result<u64, SettingsError> {
+    let Some(value) = lookup(name) else { return Ok(default) };
+    match value.trim().parse::<u64>() {
+        Ok(n) if n > 0 => Ok(n),
+        _ => Err(SettingsError { name, value, reason: "expected a whole number above zero" }),
+    }
+}
+
+/// The URL with any password replaced, for logs.
+pub fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            let credentials = &url[scheme_end + 3..at];
+            match credentials.split_once(':') {
+                Some((user, _)) => format!("{}{}:***{}", &url[..scheme_end + 3], user, &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+impl fmt::Debug for Settings {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Settings")
+            .field("database_url", &redact_url(&self.database_url))
+            .field("redis_url", &redact_url(&self.redis_url))
+            .field("key_prefix", &self.key_prefix)
+            .field("result_ttl", &self.result_ttl)
+            .field("statement_timeout", &self.statement_timeout)
+            .field("worker_concurrency", &self.worker_concurrency)
+            .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_apply_when_nothing_is_set() {
+        let s = Settings::from_lookup(|_| None).unwrap();
+        assert_eq!(s.database_url, DEFAULT_DATABASE_URL);
+        assert_eq!(s.result_ttl, Duration::from_secs(86_400));
+        assert_eq!(s.statement_timeout, Duration::from_secs(900));
+    }
+
+    #[test]
+    fn a_bad_number_names_the_setting() {
+        let err = Settings::from_lookup(|n| (n == "CACHE_TTL_SECS").then(|| "soon".to_owned())).unwrap_err();
+        assert!(err.to_string().contains("CACHE_TTL_SECS"), "{err}");
+    }
+
+    #[test]
+    fn passwords_never_reach_logs() {
+        let s = Settings::from_lookup(|n| (n == "DATABASE_URL").then(|| "postgres://app:hunter2@db/augur".to_owned()))
+            .unwrap();
+        let shown = format!("{s:?}");
+        assert!(!shown.contains("hunter2"), "{shown}");
+        assert!(shown.contains("postgres://app:***@db/augur"), "{shown}");
+    }
+}
