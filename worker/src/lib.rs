@@ -1,0 +1,71 @@
+//! The worker: takes query jobs from the Redis queue, runs them on Augur and fills the
+//! cache. Any number of worker processes can run; each job goes to one of them.
+
+use std::future::Future;
+
+use anyhow::Context;
+use apalis::prelude::{BoxDynError, Data, WorkerBuilder, WorkerBuilderExt};
+use explorer::{
+    job::{self, JobContext, JobError},
+    queue::QueryJob,
+    Cache, Settings,
+};
+use tracing::{info, warn};
+
+/// Runs jobs until `shutdown` resolves, then stops taking new ones.
+pub async fn run(settings: Settings, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
+    let db = explorer::db::augur_pool(
+        &settings.database_url,
+        settings.worker_concurrency as u32,
+        settings.statement_timeout,
+    )
+    .context("the DATABASE_URL is not a valid PostgreSQL URL")?;
+    let cache = Cache::connect(&settings.redis_url, &settings.key_prefix)
+        .await
+        .context("could not connect to Redis at REDIS_URL")?;
+    let queue = explorer::queue::connect(&settings.redis_url, &settings.key_prefix)
+        .await
+        .context("could not open the job queue in Redis")?;
+    let name = unique_name();
+    info!(worker = %name, concurrency = settings.worker_concurrency, "worker started");
+    let concurrency = settings.worker_concurrency;
+    let context = JobContext { db, cache, settings };
+    WorkerBuilder::new(name)
+        .backend(queue)
+        .data(context)
+        .concurrency(concurrency)
+        .build(handle)
+        .run_until(async move {
+            shutdown.await;
+            Ok::<(), std::io::Error>(())
+        })
+        .await
+        .context("the worker stopped with an error")
+}
+
+async fn handle(task: QueryJob, context: Data<JobContext>) -> Result<(), BoxDynError> {
+    match job::run(task, &context).await {
+        Ok(()) => Ok(()),
+        // Recorded as the chart's Failed status, which the page shows with a retry button.
+        Err(JobError::Query(error)) => {
+            warn!(%error, "query failed");
+            Ok(())
+        }
+        Err(error) => Err(error.into()),
+    }
+}
+
+/// Worker names must differ between processes: apalis tracks in-flight jobs per name.
+fn unique_name() -> String {
+    let host = std::env::var("HOSTNAME")
+        .ok()
+        .or_else(|| std::fs::read_to_string("/etc/hostname").ok())
+        .map(|h| h.trim().to_owned())
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| "host".to_owned());
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
+    format!("worker-{host}-{}-{nanos:08x}", std::process::id())
+}

@@ -1,0 +1,6 @@
+//! Developer tasks as a library, so integration tests build the same Augur-shaped
+//! database as `cargo xtask seed`.
+
+pub mod generate;
+pub mod load;
+pub mod schema;
