@@ -13,3 +13,19 @@ pub async fn list_repos(db: &PgPool) -> Result<Vec<RepoEntry>, sqlx::Error> {
     .await?;
     Ok(rows.into_iter().map(|(id, url, org)| RepoEntry { id, url, org }).collect())
 }
+
+/// The repositories users pick from, read from Augur on the web tier's small pool.
+#[derive(Clone)]
+pub struct Catalog {
+    db: PgPool,
+}
+
+impl Catalog {
+    pub fn new(db: PgPool) -> Self {
+        Catalog { db }
+    }
+
+    pub async fn list(&self) -> Result<Vec<RepoEntry>, sqlx::Error> {
+        list_repos(&self.db).await
+    }
+}

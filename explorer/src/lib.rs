@@ -12,6 +12,7 @@ pub mod queue;
 pub mod repos;
 pub mod service;
 pub mod settings;
+pub mod shutdown;
 pub mod status;
 pub mod viz;
 

@@ -9,21 +9,5 @@ async fn main() -> anyhow::Result<()> {
         .init();
     let settings = Settings::from_env().context("invalid settings")?;
     tracing::info!(?settings, "starting worker");
-    worker::run(settings, shutdown_signal()).await
-}
-
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    tokio::select! { _ = ctrl_c => {}, _ = terminate => {} }
-    tracing::info!("shutting down: no new jobs are taken");
+    worker::run(settings, explorer::shutdown::signal()).await
 }

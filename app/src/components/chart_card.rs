@@ -1,0 +1,146 @@
+use std::time::Duration;
+
+use charts::{bar_chart_svg, ChartControls, ChartId, ChartReply, ChartSize, Interval};
+use leptos::prelude::*;
+
+use crate::api::chart_data;
+
+/// The wait before asking again about a pending chart: 0.25 s, growing to 2 s.
+fn poll_delay(attempt: u32) -> Duration {
+    let ms = 250.0 * 1.5f64.powi(attempt.min(10) as i32);
+    Duration::from_millis(ms.min(2_000.0) as u64)
+}
+
+type Answer = (Interval, Result<Option<ChartReply>, ServerFnError>);
+
+/// One chart with its controls. It asks the server for its data and, while the data is
+/// being computed, asks again until it is ready or failed.
+#[component]
+pub fn ChartCard(chart: ChartId, repos: Signal<Vec<i64>>) -> impl IntoView {
+    let interval = RwSignal::new(Interval::default());
+    let poll = RwSignal::new(0u32);
+    let reply: Resource<Answer> = Resource::new(
+        move || (repos.get(), interval.get(), poll.get()),
+        move |(repos, interval, _)| async move {
+            if repos.is_empty() {
+                return (interval, Ok(None));
+            }
+            (interval, chart_data(chart, repos, ChartControls { interval }).await.map(Some))
+        },
+    );
+
+    let attempts = StoredValue::new(0u32);
+    Effect::new(move |_| {
+        repos.track();
+        interval.track();
+        attempts.set_value(0);
+    });
+    Effect::new(move |_| {
+        if let Some((_, Ok(Some(answer)))) = reply.get() {
+            if answer.is_pending() {
+                let attempt = attempts.get_value();
+                attempts.set_value(attempt + 1);
+                set_timeout(move || poll.update(|n| *n = n.wrapping_add(1)), poll_delay(attempt));
+            }
+        }
+    });
+
+    let csv_href = move || {
+        let ids: Vec<String> = repos.get().iter().map(i64::to_string).collect();
+        format!("/api/v1/charts/{}?repos={}&interval={}&format=csv", chart.slug(), ids.join(","), interval.get())
+    };
+
+    view! {
+        <section class="card" data-chart=chart.slug() aria-labelledby=format!("{}-title", chart.slug())>
+            <header class="card-head">
+                <h2 id=format!("{}-title", chart.slug())>{chart.title()}</h2>
+                <div class="segmented" role="group" aria-label="Interval">
+                    {Interval::ALL
+                        .into_iter()
+                        .map(|choice| {
+                            view! {
+                                <button
+                                    type="button"
+                                    data-interval=choice.as_str()
+                                    class:active=move || interval.get() == choice
+                                    aria-pressed=move || (interval.get() == choice).to_string()
+                                    on:click=move |_| interval.set(choice)
+                                >
+                                    {choice.label()}
+                                </button>
+                            }
+                        })
+                        .collect_view()}
+                </div>
+            </header>
+            <details class="about">
+                <summary>"About this chart"</summary>
+                <p>{chart.about()}</p>
+            </details>
+            <Transition fallback=|| view! { <p class="status">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    let (drawn_interval, answer) = reply.await;
+                    view! { <ChartBody answer drawn_interval /> }
+                })}
+            </Transition>
+            <footer class="card-foot">
+                <a class="download" href=csv_href download class:hidden=move || repos.with(Vec::is_empty)>
+                    "Download CSV"
+                </a>
+            </footer>
+        </section>
+    }
+}
+
+#[component]
+fn ChartBody(answer: Result<Option<ChartReply>, ServerFnError>, drawn_interval: Interval) -> impl IntoView {
+    match answer {
+        Ok(None) => view! { <p class="status empty">"Pick one or more repositories to draw this chart."</p> }.into_any(),
+        Ok(Some(ChartReply::Queued { elapsed_ms })) => view! {
+            <p class="status pending" data-state="queued" role="status">
+                <span class="spinner" aria-hidden="true"></span>
+                {format!("Queued for a worker · {}", seconds(elapsed_ms))}
+            </p>
+        }
+        .into_any(),
+        Ok(Some(ChartReply::Running { elapsed_ms })) => view! {
+            <p class="status pending" data-state="running" role="status">
+                <span class="spinner" aria-hidden="true"></span>
+                {format!("Running the query · {}", seconds(elapsed_ms))}
+            </p>
+        }
+        .into_any(),
+        Ok(Some(ChartReply::Ready { computed_at, data })) => {
+            let as_of = format!("Data as of {}", computed_at.format("%Y-%m-%d %H:%M UTC"));
+            if data.is_empty() {
+                view! {
+                    <p class="status empty" data-state="ready">"No data for the selected repositories."</p>
+                    <p class="as-of">{as_of}</p>
+                }
+                .into_any()
+            } else {
+                let svg = bar_chart_svg(&data, drawn_interval, ChartSize::default());
+                view! {
+                    <div class="chart" data-state="ready" data-interval=drawn_interval.as_str() inner_html=svg></div>
+                    <p class="as-of">{as_of}</p>
+                }
+                .into_any()
+            }
+        }
+        Ok(Some(ChartReply::Failed { error, retryable })) => view! {
+            <p class="status error" data-state="failed" role="alert">
+                {format!("This chart could not be computed: {error}")}
+                {retryable.then_some(" It may work if you try again later.")}
+            </p>
+        }
+        .into_any(),
+        Err(error) => view! {
+            <p class="status error" data-state="error" role="alert">{error.to_string()}</p>
+        }
+        .into_any(),
+    }
+}
+
+fn seconds(ms: u64) -> String {
+    format!("{:.1} s", ms as f64 / 1000.0)
+}

@@ -1,0 +1,2 @@
+pub mod chart_card;
+pub mod repo_picker;

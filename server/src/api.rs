@@ -1,0 +1,96 @@
+//! The public JSON API: `GET /api/v1/charts/<chart-id>?repos=ID,ID&interval=...&format=json|csv`.
+
+use std::collections::HashMap;
+
+use axum::{
+    extract::{Path, Query, State},
+    http::{header, HeaderValue, StatusCode},
+    response::{IntoResponse, Response},
+    routing::get,
+    Json, Router,
+};
+use charts::{ChartControls, ChartId, ChartReply, Interval};
+use explorer::RepoSet;
+use serde_json::json;
+
+use crate::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/charts/{chart}", get(chart))
+}
+
+const PARAMETERS: [&str; 3] = ["repos", "interval", "format"];
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Format {
+    Json,
+    Csv,
+}
+
+/// A request's parameters, checked; the message of an error names what to fix.
+fn parse(slug: &str, params: &HashMap<String, String>) -> Result<(ChartId, RepoSet, ChartControls, Format), Response> {
+    let chart = ChartId::from_slug(slug).ok_or_else(|| {
+        let known: Vec<&str> = ChartId::ALL.iter().map(|c| c.slug()).collect();
+        error(StatusCode::NOT_FOUND, format!("unknown chart {slug:?}; charts: {}", known.join(", ")))
+    })?;
+    if let Some(unknown) = params.keys().find(|k| !PARAMETERS.contains(&k.as_str())) {
+        return Err(bad_request(format!("unknown parameter {unknown:?}; parameters: {}", PARAMETERS.join(", "))));
+    }
+    let repos = RepoSet::parse(params.get("repos").map(String::as_str).unwrap_or(""))
+        .map_err(|e| bad_request(e.to_string()))?;
+    let interval = match params.get("interval") {
+        Some(text) => text.parse::<Interval>().map_err(|e| bad_request(e.to_string()))?,
+        None => Interval::default(),
+    };
+    let format = match params.get("format").map(String::as_str) {
+        None | Some("json") => Format::Json,
+        Some("csv") => Format::Csv,
+        Some(other) => return Err(bad_request(format!("format must be json or csv (got {other:?})"))),
+    };
+    Ok((chart, repos, ChartControls { interval }, format))
+}
+
+async fn chart(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    Query(params): Query<HashMap<String, String>>,
+) -> Response {
+    let (chart, repos, controls, format) = match parse(&slug, &params) {
+        Ok(parsed) => parsed,
+        Err(response) => return response,
+    };
+    let reply = match state.charts.chart(chart, &repos, &controls).await {
+        Ok(reply) => reply,
+        Err(e) => return error(StatusCode::SERVICE_UNAVAILABLE, e.to_string()),
+    };
+    match (&reply, format) {
+        (ChartReply::Ready { data, .. }, Format::Csv) => (
+            [
+                (header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8")),
+                (
+                    header::CONTENT_DISPOSITION,
+                    HeaderValue::from_str(&format!("attachment; filename=\"{}.csv\"", chart.slug()))
+                        .expect("chart slugs are plain ASCII"),
+                ),
+            ],
+            data.to_csv(),
+        )
+            .into_response(),
+        (ChartReply::Ready { .. }, Format::Json) => Json(reply).into_response(),
+        (ChartReply::Queued { .. } | ChartReply::Running { .. }, _) => {
+            (StatusCode::ACCEPTED, [(header::RETRY_AFTER, HeaderValue::from_static("1"))], Json(reply)).into_response()
+        }
+        (ChartReply::Failed { retryable, .. }, _) => {
+            let status = if *retryable { StatusCode::SERVICE_UNAVAILABLE } else { StatusCode::INTERNAL_SERVER_ERROR };
+            (status, Json(reply)).into_response()
+        }
+    }
+}
+
+fn bad_request(message: String) -> Response {
+    error(StatusCode::BAD_REQUEST, message)
+}
+
+fn error(status: StatusCode, message: String) -> Response {
+    (status, Json(json!({ "error": message }))).into_response()
+}

@@ -1,0 +1,104 @@
+//! The web tier: Leptos pages, server functions and the JSON API over the same core.
+//! It never runs an Augur query beyond the repository list; jobs go to the workers.
+
+mod api;
+
+use std::{future::Future, net::SocketAddr};
+
+use anyhow::Context;
+use app::{shell, App};
+use axum::{extract::FromRef, http::StatusCode, routing::get, Router};
+use explorer::{catalog::Catalog, ChartService, Settings};
+use leptos::prelude::{provide_context, LeptosOptions};
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use tokio::net::TcpListener;
+use tower_http::compression::CompressionLayer;
+
+/// What every handler can reach. Nothing in it is per-replica: replicas are interchangeable.
+#[derive(Clone)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub charts: ChartService,
+    pub catalog: Catalog,
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos_options.clone()
+    }
+}
+
+/// A bound, not yet running web server; `port()` tells where (tests bind port 0).
+pub struct Application {
+    listener: TcpListener,
+    router: Router,
+}
+
+impl Application {
+    pub async fn build(settings: Settings, leptos_options: LeptosOptions) -> anyhow::Result<Self> {
+        let cache = explorer::Cache::connect(&settings.redis_url, &settings.key_prefix)
+            .await
+            .context("could not connect to Redis at REDIS_URL")?;
+        let jobs = explorer::queue::connect(&settings.redis_url, &settings.key_prefix)
+            .await
+            .context("could not open the job queue in Redis")?;
+        // The web tier only lists repositories: two connections and short statements suffice.
+        let db = explorer::db::augur_pool(&settings.database_url, 2, std::time::Duration::from_secs(10))
+            .context("the DATABASE_URL is not a valid PostgreSQL URL")?;
+        let addr: SocketAddr = leptos_options.site_addr;
+        let state = AppState {
+            leptos_options,
+            charts: ChartService::new(cache, jobs, settings),
+            catalog: Catalog::new(db),
+        };
+        let listener = TcpListener::bind(addr).await.with_context(|| format!("could not listen on {addr}"))?;
+        Ok(Application { listener, router: router(state) })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.listener.local_addr().map(|a| a.port()).unwrap_or(0)
+    }
+
+    pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
+        self.listener.local_addr()
+    }
+
+    /// Serves until `shutdown` resolves, then finishes the requests in flight.
+    pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
+        axum::serve(self.listener, self.router)
+            .with_graceful_shutdown(shutdown)
+            .await
+            .context("the web server stopped with an error")
+    }
+}
+
+fn router(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let context = {
+        let state = state.clone();
+        move || {
+            provide_context(state.charts.clone());
+            provide_context(state.catalog.clone());
+        }
+    };
+    let app_shell = {
+        let options = state.leptos_options.clone();
+        move || shell(options.clone())
+    };
+    Router::new()
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/readyz", get(readyz))
+        .nest("/api/v1", api::routes())
+        .leptos_routes_with_context(&state, routes, context, app_shell)
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(CompressionLayer::new())
+        .with_state(state)
+}
+
+/// Ready when Redis answers: without it no chart can be served or queued.
+async fn readyz(axum::extract::State(state): axum::extract::State<AppState>) -> (StatusCode, &'static str) {
+    match state.charts.cache().ping().await {
+        Ok(()) => (StatusCode::OK, "ready"),
+        Err(_) => (StatusCode::SERVICE_UNAVAILABLE, "redis unavailable"),
+    }
+}
