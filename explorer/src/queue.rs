@@ -37,3 +37,17 @@ pub async fn connect(redis_url: &str, prefix: &str) -> Result<JobQueue, redis::R
             .persist_results(false),
     ))
 }
+
+/// Jobs waiting for a worker (queue depth). apalis stamps every job with a run time, so
+/// new jobs wait in the scheduled set until a worker moves them to the active list.
+pub async fn waiting(conn: &mut ConnectionManager, prefix: &str) -> Result<u64, redis::RedisError> {
+    let queue = queue_name(prefix);
+    let (active, scheduled): (u64, u64) = redis::pipe()
+        .cmd("LLEN")
+        .arg(format!("{queue}:active"))
+        .cmd("ZCARD")
+        .arg(format!("{queue}:scheduled"))
+        .query_async(conn)
+        .await?;
+    Ok(active + scheduled)
+}

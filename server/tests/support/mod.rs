@@ -1,0 +1,111 @@
+//! Starts the real web server and worker in-process against the Redis and PostgreSQL
+//! that scripts/test.sh started, each test with its own database and Redis key prefix.
+
+#![allow(dead_code)] // each test file uses a different part of this
+
+use std::{
+    sync::atomic::{AtomicU32, Ordering},
+    time::{Duration, Instant},
+};
+
+use explorer::{Cache, Settings};
+use sqlx::{postgres::PgConnectOptions, ConnectOptions, Connection, PgConnection};
+use tokio::sync::oneshot;
+
+fn required_env(name: &str) -> String {
+    std::env::var(name).unwrap_or_else(|_| {
+        panic!("{name} is not set: run the tests with scripts/test.sh, which starts PostgreSQL and Redis and sets it")
+    })
+}
+
+/// A name no other test, run or process uses.
+pub fn unique(label: &str) -> String {
+    static COUNTER: AtomicU32 = AtomicU32::new(0);
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().subsec_nanos();
+    format!("{label}_{}_{}_{nanos:x}", std::process::id(), COUNTER.fetch_add(1, Ordering::Relaxed))
+}
+
+/// One test's world: an empty Augur-shaped database, a key prefix, and settings naming them.
+pub struct TestEnv {
+    pub settings: Settings,
+    pub cache: Cache,
+    stops: Vec<oneshot::Sender<()>>,
+}
+
+impl TestEnv {
+    pub async fn new() -> TestEnv {
+        Self::with(|_| None).await
+    }
+
+    /// `overrides` sets environment-style settings, e.g. CACHE_TTL_SECS.
+    pub async fn with(overrides: impl Fn(&str) -> Option<String>) -> TestEnv {
+        let admin: PgConnectOptions = required_env("TEST_DATABASE_URL")
+            .parse()
+            .unwrap_or_else(|e| panic!("TEST_DATABASE_URL is not a PostgreSQL URL: {e}"));
+        let db_name = unique("test");
+        let mut conn = admin.clone().connect().await.expect("connect to the test PostgreSQL");
+        sqlx::raw_sql(&format!("CREATE DATABASE {db_name}")).execute(&mut conn).await.unwrap();
+        conn.close().await.unwrap();
+        let mut conn = admin.clone().database(&db_name).connect().await.unwrap();
+        xtask::schema::create(&mut conn).await.expect("create the Augur schema");
+        conn.close().await.unwrap();
+
+        let database_url = admin.database(&db_name).to_url_lossy().to_string();
+        let redis_url = required_env("TEST_REDIS_URL");
+        let prefix = format!("{}:", unique("t"));
+        let settings = Settings::from_lookup(|name| match name {
+            "DATABASE_URL" => Some(database_url.clone()),
+            "REDIS_URL" => Some(redis_url.clone()),
+            "CACHE_KEY_PREFIX" => Some(prefix.clone()),
+            other => overrides(other),
+        })
+        .unwrap();
+        let cache = Cache::connect(&settings.redis_url, &settings.key_prefix).await.unwrap();
+        TestEnv { settings, cache, stops: Vec::new() }
+    }
+
+    pub async fn db(&self) -> PgConnection {
+        PgConnection::connect(&self.settings.database_url).await.unwrap()
+    }
+
+    /// Starts the web server on a free port and returns its base URL.
+    pub async fn start_server(&mut self) -> String {
+        let options = leptos::prelude::LeptosOptions::builder()
+            .output_name("explorer")
+            .site_addr(std::net::SocketAddr::from(([127, 0, 0, 1], 0)))
+            .build();
+        let app = server::Application::build(self.settings.clone(), options).await.unwrap();
+        let url = format!("http://127.0.0.1:{}", app.port());
+        let (stop, stopped) = oneshot::channel::<()>();
+        tokio::spawn(app.run_until(async move {
+            let _ = stopped.await;
+        }));
+        self.stops.push(stop);
+        url
+    }
+
+    pub fn start_worker(&mut self) {
+        let (stop, stopped) = oneshot::channel::<()>();
+        tokio::spawn(worker::run(self.settings.clone(), async move {
+            let _ = stopped.await;
+        }));
+        self.stops.push(stop);
+    }
+
+    pub async fn waiting_jobs(&self) -> u64 {
+        explorer::queue::waiting(&mut self.cache.connection(), &self.settings.key_prefix).await.unwrap()
+    }
+}
+
+/// GETs `url` until it answers something other than 202, for at most `limit`.
+pub async fn poll_until_done(client: &reqwest::Client, url: &str, limit: Duration) -> reqwest::Response {
+    let started = Instant::now();
+    loop {
+        let response = client.get(url).send().await.unwrap();
+        if response.status() != reqwest::StatusCode::ACCEPTED {
+            return response;
+        }
+        assert!(started.elapsed() < limit, "{url} still pending after {limit:?}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
