@@ -51,3 +51,50 @@ pub async fn waiting(conn: &mut ConnectionManager, prefix: &str) -> Result<u64, 
         .await?;
     Ok(active + scheduled)
 }
+
+/// The channel on which the web tier announces new jobs. apalis stamps every job with a
+/// run time and only wakes idle workers on its heartbeat (30 s), so without this an idle
+/// worker would notice a job late.
+pub fn wakeup_channel(prefix: &str) -> String {
+    format!("{prefix}jobs:wakeup")
+}
+
+pub async fn announce(conn: &mut ConnectionManager, prefix: &str) -> Result<(), redis::RedisError> {
+    redis::cmd("PUBLISH").arg(wakeup_channel(prefix)).arg(1).query_async(conn).await
+}
+
+/// A stream that yields whenever a job is announced. It resubscribes after losing Redis,
+/// and ends when dropped.
+pub fn wakeups(redis_url: &str, prefix: &str) -> futures::channel::mpsc::Receiver<()> {
+    use futures::StreamExt;
+
+    let (mut tx, rx) = futures::channel::mpsc::channel(16);
+    let url = redis_url.to_owned();
+    let channel = wakeup_channel(prefix);
+    tokio::spawn(async move {
+        while !tx.is_closed() {
+            let subscribed = async {
+                let mut pubsub = redis::Client::open(url.as_str())?.get_async_pubsub().await?;
+                pubsub.subscribe(&channel).await?;
+                Ok::<_, redis::RedisError>(pubsub)
+            };
+            match subscribed.await {
+                Ok(mut pubsub) => {
+                    let mut messages = pubsub.on_message();
+                    while messages.next().await.is_some() {
+                        // A full channel already holds a wake-up: dropping this one loses nothing.
+                        if let Err(e) = tx.try_send(()) {
+                            if e.is_disconnected() {
+                                return;
+                            }
+                        }
+                    }
+                    tracing::warn!("job wake-up subscription lost, resubscribing");
+                }
+                Err(error) => tracing::warn!(%error, "could not subscribe to job wake-ups"),
+            }
+            tokio::time::sleep(Duration::from_secs(1)).await;
+        }
+    });
+    rx
+}

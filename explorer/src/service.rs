@@ -76,6 +76,10 @@ impl ChartService {
             self.cache.clear_status(key).await?;
             return Err(ServiceError::QueueUnavailable(error.to_string()));
         }
+        // Lost wake-ups only delay the job until a worker's next poll: not worth failing for.
+        if let Err(error) = crate::queue::announce(&mut self.cache.connection(), self.cache.prefix()).await {
+            warn!(%error, "could not announce the job to idle workers");
+        }
         info!("job enqueued");
         Ok(ChartReply::Queued { elapsed_ms: 0 })
     }

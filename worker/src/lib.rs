@@ -1,10 +1,10 @@
 //! The worker: takes query jobs from the Redis queue, runs them on Augur and fills the
 //! cache. Any number of worker processes can run; each job goes to one of them.
 
-use std::future::Future;
+use std::{future::Future, time::Duration};
 
 use anyhow::Context;
-use apalis::prelude::{BoxDynError, Data, WorkerBuilder, WorkerBuilderExt};
+use apalis::prelude::{BackendExt, BoxDynError, Data, Strategy, WorkerBuilder, WorkerBuilderExt};
 use explorer::{
     job::{self, JobContext, JobError},
     queue::QueryJob,
@@ -26,6 +26,12 @@ pub async fn run(settings: Settings, shutdown: impl Future<Output = ()> + Send +
     let queue = explorer::queue::connect(&settings.redis_url, &settings.key_prefix)
         .await
         .context("could not open the job queue in Redis")?;
+    // Wake at once when the web tier announces a job; poll every second in case a wake-up
+    // was lost (Redis restart) or a job was pushed by something that does not announce.
+    let polling = Strategy::new()
+        .stream(explorer::queue::wakeups(&settings.redis_url, &settings.key_prefix))
+        .interval(Duration::from_secs(1));
+    let queue = queue.poll_with_strategy(polling);
     let name = unique_name();
     info!(worker = %name, concurrency = settings.worker_concurrency, "worker started");
     let concurrency = settings.worker_concurrency;
