@@ -53,12 +53,12 @@ impl Interval {
         match self {
             Interval::Day => start + Duration::days(1),
             Interval::Week => start + Duration::days(7),
-            Interval::Month => start
-                .checked_add_months(chrono::Months::new(1))
-                .expect("dates stay far from chrono's limits"),
-            Interval::Year => start
-                .checked_add_months(chrono::Months::new(12))
-                .expect("dates stay far from chrono's limits"),
+            Interval::Month => {
+                start.checked_add_months(chrono::Months::new(1)).expect("dates stay far from chrono's limits")
+            }
+            Interval::Year => {
+                start.checked_add_months(chrono::Months::new(12)).expect("dates stay far from chrono's limits")
+            }
         }
     }
 }

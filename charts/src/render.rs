@@ -49,11 +49,9 @@ fn draw_bars(svg: &mut String, ts: &TimeSeries, interval: Interval, size: ChartS
         .build_cartesian_2d((0..n).into_segmented(), 0i64..(max + max / 10 + 1))
         .map_err(|e| e.to_string())?;
     let label = |v: &SegmentValue<u32>| match v {
-        SegmentValue::CenterOf(i) | SegmentValue::Exact(i) => ts
-            .periods
-            .get(*i as usize)
-            .map(|p| period_label(*p, interval))
-            .unwrap_or_default(),
+        SegmentValue::CenterOf(i) | SegmentValue::Exact(i) => {
+            ts.periods.get(*i as usize).map(|p| period_label(*p, interval)).unwrap_or_default()
+        }
         SegmentValue::Last => String::new(),
     };
     chart
@@ -93,10 +91,8 @@ fn period_label(start: NaiveDate, interval: Interval) -> String {
 /// plotters writes a fixed width and height; a viewBox lets CSS size the chart instead.
 fn responsive(svg: String, size: ChartSize) -> String {
     let fixed = format!("width=\"{}\" height=\"{}\"", size.width, size.height);
-    let scalable = format!(
-        "viewBox=\"0 0 {} {}\" preserveAspectRatio=\"xMidYMid meet\" role=\"img\"",
-        size.width, size.height
-    );
+    let scalable =
+        format!("viewBox=\"0 0 {} {}\" preserveAspectRatio=\"xMidYMid meet\" role=\"img\"", size.width, size.height);
     svg.replacen(&fixed, &scalable, 1)
 }
 
@@ -114,11 +110,7 @@ mod tests {
 
     #[test]
     fn draws_one_bar_per_non_empty_period() {
-        let ts = TimeSeries::count_by_period(
-            Interval::Month,
-            "commits",
-            [d(2024, 1, 5), d(2024, 1, 6), d(2024, 3, 1)],
-        );
+        let ts = TimeSeries::count_by_period(Interval::Month, "commits", [d(2024, 1, 5), d(2024, 1, 6), d(2024, 3, 1)]);
         let svg = bar_chart_svg(&ts, Interval::Month, ChartSize::default());
         assert!(svg.starts_with("<svg"));
         assert!(svg.contains("viewBox=\"0 0 900 360\""));

@@ -8,11 +8,21 @@ use crate::TimeSeries;
 #[serde(tag = "status", rename_all = "lowercase")]
 pub enum ChartReply {
     /// Waiting for a worker. `elapsed_ms` counts from the first request.
-    Queued { elapsed_ms: u64 },
+    Queued {
+        elapsed_ms: u64,
+    },
     /// A worker is running the query.
-    Running { elapsed_ms: u64 },
-    Ready { computed_at: DateTime<Utc>, data: TimeSeries },
-    Failed { error: String, retryable: bool },
+    Running {
+        elapsed_ms: u64,
+    },
+    Ready {
+        computed_at: DateTime<Utc>,
+        data: TimeSeries,
+    },
+    Failed {
+        error: String,
+        retryable: bool,
+    },
 }
 
 impl ChartReply {

@@ -22,11 +22,7 @@ pub struct TimeSeries {
 
 impl TimeSeries {
     /// Counts the events that fall in each period.
-    pub fn count_by_period(
-        interval: Interval,
-        name: &str,
-        dates: impl IntoIterator<Item = NaiveDate>,
-    ) -> Self {
+    pub fn count_by_period(interval: Interval, name: &str, dates: impl IntoIterator<Item = NaiveDate>) -> Self {
         let mut counts: BTreeMap<NaiveDate, i64> = BTreeMap::new();
         for date in dates {
             *counts.entry(interval.period_start(date)).or_default() += 1;
@@ -91,11 +87,8 @@ mod tests {
 
     #[test]
     fn counts_fill_empty_periods_with_zero() {
-        let ts = TimeSeries::count_by_period(
-            Interval::Month,
-            "commits",
-            [d(2024, 1, 31), d(2024, 1, 2), d(2024, 4, 1)],
-        );
+        let ts =
+            TimeSeries::count_by_period(Interval::Month, "commits", [d(2024, 1, 31), d(2024, 1, 2), d(2024, 4, 1)]);
         assert_eq!(ts.periods, vec![d(2024, 1, 1), d(2024, 2, 1), d(2024, 3, 1), d(2024, 4, 1)]);
         assert_eq!(ts.series[0].values, vec![2, 0, 0, 1]);
     }

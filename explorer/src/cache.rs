@@ -81,11 +81,7 @@ impl Cache {
         let options = SetOptions::default()
             .conditional_set(redis::ExistenceCheck::NX)
             .with_expiration(SetExpiry::EX(ttl.as_secs().max(1)));
-        let set: Option<String> = self
-            .conn
-            .clone()
-            .set_options(self.status_key(key), to_json(status), options)
-            .await?;
+        let set: Option<String> = self.conn.clone().set_options(self.status_key(key), to_json(status), options).await?;
         Ok(set.is_some())
     }
 

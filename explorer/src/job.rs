@@ -61,7 +61,12 @@ pub async fn run(job: QueryJob, ctx: &JobContext) -> Result<(), JobError> {
         };
         let bytes = entry.encode();
         ctx.cache.put_result(&key, &bytes, ctx.settings.result_ttl).await?;
-        info!(rows = entry.frame.len(), bytes = bytes.len(), ms = started.elapsed().as_millis() as u64, "result cached");
+        info!(
+            rows = entry.frame.len(),
+            bytes = bytes.len(),
+            ms = started.elapsed().as_millis() as u64,
+            "result cached"
+        );
         Ok(())
     }
     .instrument(span)

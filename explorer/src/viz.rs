@@ -52,11 +52,7 @@ mod tests {
     use chrono::{FixedOffset, NaiveDate, TimeZone};
 
     fn ts(offset_minutes: i32, y: i32, m: u32, d: u32, h: u32, min: u32) -> i64 {
-        FixedOffset::east_opt(offset_minutes * 60)
-            .unwrap()
-            .with_ymd_and_hms(y, m, d, h, min, 0)
-            .unwrap()
-            .timestamp()
+        FixedOffset::east_opt(offset_minutes * 60).unwrap().with_ymd_and_hms(y, m, d, h, min, 0).unwrap().timestamp()
     }
 
     fn frame(rows: &[(i64, i64, i64)]) -> Frame {
@@ -73,7 +69,8 @@ mod tests {
     #[test]
     fn a_late_evening_west_of_utc_falls_in_the_next_utc_month() {
         // 23:30 at -08:00 on January 31st is 07:30 UTC on February 1st.
-        let series = months(Interval::Month, &[(1, 10, ts(-8 * 60, 2024, 1, 31, 23, 30)), (1, 11, ts(0, 2024, 1, 15, 12, 0))]);
+        let series =
+            months(Interval::Month, &[(1, 10, ts(-8 * 60, 2024, 1, 31, 23, 30)), (1, 11, ts(0, 2024, 1, 15, 12, 0))]);
         let feb = NaiveDate::from_ymd_opt(2024, 2, 1).unwrap();
         assert_eq!(series.periods, vec![NaiveDate::from_ymd_opt(2024, 1, 1).unwrap(), feb]);
         assert_eq!(series.series[0].values, vec![1, 1]);

@@ -46,11 +46,8 @@ impl Application {
         let db = explorer::db::augur_pool(&settings.database_url, 2, std::time::Duration::from_secs(10))
             .context("the DATABASE_URL is not a valid PostgreSQL URL")?;
         let addr: SocketAddr = leptos_options.site_addr;
-        let state = AppState {
-            leptos_options,
-            charts: ChartService::new(cache, jobs, settings),
-            catalog: Catalog::new(db),
-        };
+        let state =
+            AppState { leptos_options, charts: ChartService::new(cache, jobs, settings), catalog: Catalog::new(db) };
         let listener = TcpListener::bind(addr).await.with_context(|| format!("could not listen on {addr}"))?;
         Ok(Application { listener, router: router(state) })
     }

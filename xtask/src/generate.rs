@@ -101,9 +101,19 @@ fn plan(scale: Scale) -> Vec<RepoPlan> {
 
 /// UTC offsets seen in real commits, in minutes; +05:30 and DST-shifted ones included.
 const OFFSETS: [i32; 10] = [-480, -420, -300, -240, 0, 60, 120, 330, 480, 540];
-const FIRST_NAMES: [&str; 12] = ["ada", "bo", "chen", "dana", "emeka", "fatima", "goran", "hana", "ivan", "jun", "kofi", "lena"];
+const FIRST_NAMES: [&str; 12] =
+    ["ada", "bo", "chen", "dana", "emeka", "fatima", "goran", "hana", "ivan", "jun", "kofi", "lena"];
 const DOMAINS: [&str; 5] = ["gmail.com", "redhat.com", "users.noreply.github.com", "example.org", "suse.com"];
-const PATHS: [&str; 8] = ["src/lib.rs", "README.md", "docs/index.md", "pkg/api/types.go", "tests/test_app.py", "Makefile", "web/app.js", "setup.cfg"];
+const PATHS: [&str; 8] = [
+    "src/lib.rs",
+    "README.md",
+    "docs/index.md",
+    "pkg/api/types.go",
+    "tests/test_app.py",
+    "Makefile",
+    "web/app.js",
+    "setup.cfg",
+];
 
 struct Author {
     name: String,
@@ -160,7 +170,9 @@ pub async fn seed(conn: &mut PgConnection, scale: Scale, seed: u64, anchor: Date
             orgs.push(repo.org);
         }
     }
-    let mut groups = CopyWriter::start(&mut *conn, "augur_data.repo_groups", &["repo_group_id", "rg_name", "rg_description"]).await?;
+    let mut groups =
+        CopyWriter::start(&mut *conn, "augur_data.repo_groups", &["repo_group_id", "rg_name", "rg_description"])
+            .await?;
     for (i, org) in orgs.iter().enumerate() {
         groups.row(&[Value::Int(25430 + i as i64), Value::Text(org), Value::Text("")]).await?;
     }
@@ -219,10 +231,11 @@ pub async fn seed(conn: &mut PgConnection, scale: Scale, seed: u64, anchor: Date
         let repo_id = 25480 + i as i64;
         let n = repo.commits.unwrap_or_else(|| rng.pareto(60.0, 1.1).min(20_000));
         // Repos start between 2008 and four years before the anchor; activity runs to the anchor.
-        let span_days = (anchor - DateTime::from_naive_utc_and_offset(
-            NaiveDate::from_ymd_opt(2008, 1, 1).expect("valid date").and_hms_opt(0, 0, 0).expect("valid time"),
-            Utc,
-        ))
+        let span_days = (anchor
+            - DateTime::from_naive_utc_and_offset(
+                NaiveDate::from_ymd_opt(2008, 1, 1).expect("valid date").and_hms_opt(0, 0, 0).expect("valid time"),
+                Utc,
+            ))
         .num_days();
         let start = anchor - Duration::days(4 * 365 + rng.below((span_days - 4 * 365).max(1) as u64) as i64);
         let life_secs = (anchor - start).num_seconds().max(1) as u64;
@@ -247,7 +260,11 @@ pub async fn seed(conn: &mut PgConnection, scale: Scale, seed: u64, anchor: Date
                 let k = if i == 5 && c == 2 { 1_200 } else { rng.pareto(1.0, 1.6).min(300) };
                 (0..k)
                     .map(|f| {
-                        let path = format!("{}{}", if f == 0 { "" } else { "mod/" }, PATHS[(f as usize + c as usize) % PATHS.len()]);
+                        let path = format!(
+                            "{}{}",
+                            if f == 0 { "" } else { "mod/" },
+                            PATHS[(f as usize + c as usize) % PATHS.len()]
+                        );
                         let path = if f > 0 { format!("{path}.{f}") } else { path };
                         (path, rng.pareto(1.0, 1.3).min(5_000) as i64, rng.below(40) as i64)
                     })

@@ -7,7 +7,8 @@ use chrono::{DurationRound, TimeDelta, Utc};
 use sqlx::{postgres::PgConnectOptions, ConnectOptions, Connection};
 use xtask::{generate, schema};
 
-const USAGE: &str = "usage: cargo xtask seed [--scale tiny|demo] [--seed N] [--database-url URL] [--replace] [--keep-existing]
+const USAGE: &str =
+    "usage: cargo xtask seed [--scale tiny|demo] [--seed N] [--database-url URL] [--replace] [--keep-existing]
 
   --scale          tiny (tests) or demo (default)
   --seed           the generator's seed (default 1); the same seed gives the same data

@@ -95,7 +95,9 @@ pub fn ChartCard(chart: ChartId, repos: Signal<Vec<i64>>) -> impl IntoView {
 #[component]
 fn ChartBody(answer: Result<Option<ChartReply>, ServerFnError>, drawn_interval: Interval) -> impl IntoView {
     match answer {
-        Ok(None) => view! { <p class="status empty">"Pick one or more repositories to draw this chart."</p> }.into_any(),
+        Ok(None) => {
+            view! { <p class="status empty">"Pick one or more repositories to draw this chart."</p> }.into_any()
+        }
         Ok(Some(ChartReply::Queued { elapsed_ms })) => view! {
             <p class="status pending" data-state="queued" role="status">
                 <span class="spinner" aria-hidden="true"></span>

@@ -1,0 +1,65 @@
+import { expect, Page, test } from "@playwright/test";
+
+/** Collects page errors and console errors: a hydration mismatch shows only there. */
+function collectErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on("pageerror", (error) => errors.push(`page error: ${error.message}`));
+  page.on("console", (message) => {
+    if (message.type() === "error") errors.push(`console error: ${message.text()}`);
+  });
+  return errors;
+}
+
+const BAR = 'rect[fill="#316EC4"]';
+
+test("pick two repos, see the pending state, then the chart; switch the interval", async ({ page }) => {
+  const errors = collectErrors(page);
+  await page.goto("/");
+  await expect(page.locator(".layout")).toHaveAttribute("data-hydrated", "true");
+
+  const card = page.locator('[data-chart="commits-over-time"]');
+  await expect(card.locator(".status.empty")).toContainText("Pick one or more repositories");
+
+  const boxes = page.locator('.picker input[type="checkbox"]');
+  await expect(boxes).toHaveCount(4);
+  // The cache is cold for this run's key prefix, so the first answer is "queued".
+  const pending = card.locator('[data-state="queued"], [data-state="running"]').first().waitFor();
+  await boxes.nth(0).check();
+  await boxes.nth(1).check();
+  await pending;
+  await expect(page.locator(".picker")).toContainText("2 selected");
+
+  const chart = card.locator('.chart[data-state="ready"] svg');
+  await expect(chart).toBeVisible({ timeout: 30_000 });
+  await expect(card.locator(".as-of")).toContainText("Data as of");
+  const monthBars = await chart.locator(BAR).count();
+  expect(monthBars).toBeGreaterThan(12);
+
+  await card.locator('button[data-interval="year"]').click();
+  await expect(card.locator('.chart[data-interval="year"] svg')).toBeVisible();
+  const yearBars = await card.locator(`.chart[data-interval="year"] svg ${BAR}`).count();
+  expect(yearBars).toBeGreaterThan(1);
+  expect(yearBars).toBeLessThan(monthBars);
+  await expect(card.locator('button[data-interval="year"]')).toHaveAttribute("aria-pressed", "true");
+
+  await page.screenshot({ path: "screenshots/commits-over-time.png", fullPage: true });
+  expect(errors).toEqual([]);
+});
+
+test("the CSV download matches the chart's API data", async ({ page, request }) => {
+  const errors = collectErrors(page);
+  await page.goto("/");
+  await expect(page.locator(".layout")).toHaveAttribute("data-hydrated", "true");
+  await page.locator('.picker input[type="checkbox"]').nth(2).check();
+  const card = page.locator('[data-chart="commits-over-time"]');
+  await expect(card.locator('.chart[data-state="ready"] svg')).toBeVisible({ timeout: 30_000 });
+
+  const href = await card.locator("a.download").getAttribute("href");
+  expect(href).toContain("format=csv");
+  const csv = await (await request.get(href!)).text();
+  const json = await (await request.get(href!.replace("format=csv", "format=json"))).json();
+  const rows = csv.trim().split("\n");
+  expect(rows[0]).toBe("period,commits");
+  expect(rows.length - 1).toBe(json.data.periods.length);
+  expect(errors).toEqual([]);
+});

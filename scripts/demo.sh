@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Runs the explorer on seeded demo data. Installs what is missing, starts project-local
+# Redis and PostgreSQL under .data/ (unless REDIS_URL / DATABASE_URL are set), seeds the
+# demo database once, builds a release, starts one worker and the web server, and prints
+# the URL. Ctrl-C stops both.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/tools.sh"
+source "$ROOT/scripts/services.sh"
+cd "$ROOT"
+
+ensure_services_tools
+ensure_build_tools
+
+if [ -z "${REDIS_URL:-}" ]; then
+  start_local_redis
+  export REDIS_URL="$LOCAL_REDIS_URL"
+fi
+if [ -z "${DATABASE_URL:-}" ]; then
+  start_local_postgres
+  export DATABASE_URL="$LOCAL_PG_URL/augur"
+fi
+
+log "seeding the demo database (kept as it is when already seeded)"
+cargo xtask seed --scale "${DEMO_SCALE:-demo}" --keep-existing
+
+log "building the release (the first build takes about 10 minutes)"
+cargo leptos build --release
+
+export LEPTOS_SITE_ADDR="${LEPTOS_SITE_ADDR:-127.0.0.1:3000}"
+export LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_PKG_DIR=pkg LEPTOS_OUTPUT_NAME=explorer
+
+target/release/worker &
+worker_pid=$!
+trap 'kill "$worker_pid" 2>/dev/null || true' EXIT
+
+log "the explorer is at http://$LEPTOS_SITE_ADDR (Ctrl-C stops it)"
+target/release/server

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Runs every test: unit, integration (real Redis and PostgreSQL) and end-to-end
+# (Playwright in Debian's Chromium against the real server and worker). Installs what is
+# missing and starts project-local Redis and PostgreSQL under .data/, unless
+# TEST_REDIS_URL / TEST_DATABASE_URL point elsewhere.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/tools.sh"
+source "$ROOT/scripts/services.sh"
+cd "$ROOT"
+
+ensure_services_tools
+ensure_build_tools
+ensure_browser
+
+if [ -z "${TEST_REDIS_URL:-}" ]; then
+  start_local_redis
+  export TEST_REDIS_URL="$LOCAL_REDIS_URL"
+fi
+if [ -z "${TEST_DATABASE_URL:-}" ]; then
+  start_local_postgres
+  export TEST_DATABASE_URL="$LOCAL_PG_URL/postgres"
+fi
+
+# Databases left by earlier runs (each integration test makes its own).
+psql "$TEST_DATABASE_URL" -Atc "SELECT datname FROM pg_database WHERE datname LIKE 'test\_%'" |
+  while read -r db; do psql "$TEST_DATABASE_URL" -qc "DROP DATABASE IF EXISTS \"$db\"" >/dev/null; done
+
+log "unit and integration tests"
+# The flags cargo-leptos builds debug code with, so the two builds share their artefacts.
+RUSTFLAGS="--cfg erase_components" cargo test -p charts -p explorer -p server -p worker -p xtask
+
+log "building the app for the end-to-end tests"
+cargo leptos build
+
+log "end-to-end tests"
+e2e_db="${TEST_DATABASE_URL%/*}/augur_e2e"
+cargo xtask seed --scale tiny --database-url "$e2e_db" --replace
+port=$(free_port)
+export DATABASE_URL="$e2e_db" REDIS_URL="$TEST_REDIS_URL" CACHE_KEY_PREFIX="e2e-$$-$RANDOM:"
+export LEPTOS_SITE_ADDR="127.0.0.1:$port" LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_PKG_DIR=pkg LEPTOS_OUTPUT_NAME=explorer
+mkdir -p target/e2e
+# Both stop by themselves after 15 minutes even if this script is killed.
+timeout 900 target/debug/worker >target/e2e/worker.log 2>&1 &
+worker_pid=$!
+timeout 900 target/debug/server >target/e2e/server.log 2>&1 &
+server_pid=$!
+trap 'kill "$worker_pid" "$server_pid" 2>/dev/null || true' EXIT
+wait_for "the web server" 60 curl -fs "http://127.0.0.1:$port/healthz"
+(cd end2end && BASE_URL="http://127.0.0.1:$port" npx playwright test)
