@@ -40,20 +40,31 @@ start_local_redis() {
   wait_for "Redis" 10 redis-cli -p "$LOCAL_REDIS_PORT" ping
 }
 
+# The PostgreSQL data folder. As root the server runs as the postgres user, which may not
+# be able to reach a checkout under a private folder: then the data goes under its home.
+pg_data_dir() {
+  local dir="$DATA_DIR/pg"
+  if [ "$(id -u)" -eq 0 ]; then
+    mkdir -p "$dir" && chown postgres:postgres "$dir"
+    if ! runuser -u postgres -- test -w "$dir" 2>/dev/null; then
+      dir="/var/lib/postgresql/explorer-$(printf '%s' "$ROOT" | cksum | cut -d' ' -f1)"
+      mkdir -p "$dir" && chown postgres:postgres "$dir"
+    fi
+  fi
+  echo "$dir"
+}
+
 start_local_postgres() {
-  local bin pgdata="$DATA_DIR/pg"
+  local bin pgdata
   bin=$(pg_bin)
   if "$bin/pg_isready" -h 127.0.0.1 -p "$LOCAL_PG_PORT" >/dev/null 2>&1; then return 0; fi
-  mkdir -p "$DATA_DIR"
+  pgdata=$(pg_data_dir)
+  mkdir -p "$pgdata"
+  chmod 700 "$pgdata"
   if [ ! -f "$pgdata/PG_VERSION" ]; then
     log "initialising PostgreSQL in $pgdata"
-    mkdir -p "$pgdata"
-    [ "$(id -u)" -eq 0 ] && chown postgres:postgres "$pgdata"
-    chmod 700 "$pgdata"
     as_pg_owner "$bin/initdb" -D "$pgdata" -U postgres --auth=trust -E UTF8 >/dev/null
   fi
-  # The postgres user must be able to reach the data folder through the checkout's path.
-  [ "$(id -u)" -eq 0 ] && chown -R postgres:postgres "$pgdata"
   log "starting PostgreSQL on 127.0.0.1:$LOCAL_PG_PORT"
   as_pg_owner "$bin/pg_ctl" -D "$pgdata" -l "$pgdata/server.log" -w -t 60 start \
     -o "-p $LOCAL_PG_PORT -k $pgdata -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" >/dev/null
@@ -63,7 +74,9 @@ start_local_postgres() {
 stop_local_services() {
   local bin
   bin=$(pg_bin) || return 0
-  [ -f "$DATA_DIR/pg/postmaster.pid" ] && as_pg_owner "$bin/pg_ctl" -D "$DATA_DIR/pg" -m fast stop >/dev/null 2>&1
+  local pgdata
+  pgdata=$(pg_data_dir)
+  [ -f "$pgdata/postmaster.pid" ] && as_pg_owner "$bin/pg_ctl" -D "$pgdata" -m fast stop >/dev/null 2>&1
   redis-cli -p "$LOCAL_REDIS_PORT" shutdown nosave >/dev/null 2>&1
   return 0
 }

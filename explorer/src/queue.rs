@@ -32,7 +32,7 @@ pub async fn connect(redis_url: &str, prefix: &str) -> Result<JobQueue, redis::R
     let conn = ConnectionManager::new_with_config(client, config).await?;
     Ok(RedisStorage::new(conn).with_config(
         Config::default()
-            .queue(&queue_name(prefix))
+            .queue(queue_name(prefix))
             // Results live in our cache; apalis' own copies would never expire (apalis-redis issue 10).
             .persist_results(false),
     ))

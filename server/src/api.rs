@@ -27,11 +27,30 @@ enum Format {
     Csv,
 }
 
-/// A request's parameters, checked; the message of an error names what to fix.
-fn parse(slug: &str, params: &HashMap<String, String>) -> Result<(ChartId, RepoSet, ChartControls, Format), Response> {
+/// An answer with an error message that names what to fix.
+struct ApiError {
+    status: StatusCode,
+    message: String,
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        (self.status, Json(json!({ "error": self.message }))).into_response()
+    }
+}
+
+fn bad_request(message: String) -> ApiError {
+    ApiError { status: StatusCode::BAD_REQUEST, message }
+}
+
+/// A request's parameters, checked.
+fn parse(slug: &str, params: &HashMap<String, String>) -> Result<(ChartId, RepoSet, ChartControls, Format), ApiError> {
     let chart = ChartId::from_slug(slug).ok_or_else(|| {
         let known: Vec<&str> = ChartId::ALL.iter().map(|c| c.slug()).collect();
-        error(StatusCode::NOT_FOUND, format!("unknown chart {slug:?}; charts: {}", known.join(", ")))
+        ApiError {
+            status: StatusCode::NOT_FOUND,
+            message: format!("unknown chart {slug:?}; charts: {}", known.join(", ")),
+        }
     })?;
     if let Some(unknown) = params.keys().find(|k| !PARAMETERS.contains(&k.as_str())) {
         return Err(bad_request(format!("unknown parameter {unknown:?}; parameters: {}", PARAMETERS.join(", "))));
@@ -57,11 +76,11 @@ async fn chart(
 ) -> Response {
     let (chart, repos, controls, format) = match parse(&slug, &params) {
         Ok(parsed) => parsed,
-        Err(response) => return response,
+        Err(error) => return error.into_response(),
     };
     let reply = match state.charts.chart(chart, &repos, &controls).await {
         Ok(reply) => reply,
-        Err(e) => return error(StatusCode::SERVICE_UNAVAILABLE, e.to_string()),
+        Err(e) => return ApiError { status: StatusCode::SERVICE_UNAVAILABLE, message: e.to_string() }.into_response(),
     };
     match (&reply, format) {
         (ChartReply::Ready { data, .. }, Format::Csv) => (
@@ -85,12 +104,4 @@ async fn chart(
             (status, Json(reply)).into_response()
         }
     }
-}
-
-fn bad_request(message: String) -> Response {
-    error(StatusCode::BAD_REQUEST, message)
-}
-
-fn error(status: StatusCode, message: String) -> Response {
-    (status, Json(json!({ "error": message }))).into_response()
 }
