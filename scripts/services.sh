@@ -16,7 +16,7 @@ pg_bin() {
 
 # PostgreSQL refuses to run as root: as root, run its tools as the postgres user.
 as_pg_owner() {
-  if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+  if [ "$(id -u)" -eq 0 ]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi
 }
 
 wait_for() { # description, seconds, command...
