@@ -25,9 +25,13 @@ fi
 psql "$TEST_DATABASE_URL" -Atc "SELECT datname FROM pg_database WHERE datname LIKE 'test\_%'" |
   while read -r db; do psql "$TEST_DATABASE_URL" -qc "DROP DATABASE IF EXISTS \"$db\"" >/dev/null; done
 
+logs="$ROOT/target/test-logs"
+mkdir -p "$logs"
+
 log "unit and integration tests"
 # The flags cargo-leptos builds debug code with, so the two builds share their artefacts.
-RUSTFLAGS="--cfg erase_components" cargo test -p charts -p explorer -p server -p worker -p xtask
+RUSTFLAGS="--cfg erase_components" cargo test -p charts -p explorer -p server -p worker -p xtask 2>&1 |
+  tee "$logs/cargo-test.log"
 
 log "building the app for the end-to-end tests"
 cargo leptos build
@@ -46,4 +50,8 @@ timeout 900 target/debug/server >target/e2e/server.log 2>&1 &
 server_pid=$!
 trap 'kill "$worker_pid" "$server_pid" 2>/dev/null || true' EXIT
 wait_for "the web server" 60 curl -fs "http://127.0.0.1:$port/healthz"
-(cd end2end && BASE_URL="http://127.0.0.1:$port" npx playwright test)
+(cd end2end && BASE_URL="http://127.0.0.1:$port" npx playwright test) 2>&1 | tee "$logs/playwright.log"
+
+# One closing line for the whole run: cargo's and Playwright's counts added up.
+count() { grep -ohE "[0-9]+ $1" "$logs/cargo-test.log" "$logs/playwright.log" | awk '{ n += $1 } END { print n + 0 }'; }
+echo "tests: $(count passed) passed, $(count failed) failed"
