@@ -28,13 +28,17 @@ psql "$TEST_DATABASE_URL" -Atc "SELECT datname FROM pg_database WHERE datname LI
 logs="$ROOT/target/test-logs"
 mkdir -p "$logs"
 
+# The flags cargo-leptos builds debug code with: every debug build here uses them, so
+# the builds share their artefacts.
+export RUSTFLAGS="--cfg erase_components"
+
 log "unit and integration tests"
-# The flags cargo-leptos builds debug code with, so the two builds share their artefacts.
-RUSTFLAGS="--cfg erase_components" cargo test -p charts -p explorer -p server -p worker -p xtask 2>&1 |
+cargo test -p charts -p explorer -p server -p worker -p xtask 2>&1 |
   tee "$logs/cargo-test.log"
 
-log "building the app for the end-to-end tests"
+log "building the app and the worker for the end-to-end tests"
 cargo leptos build
+cargo build -p worker
 
 log "end-to-end tests"
 e2e_db="${TEST_DATABASE_URL%/*}/augur_e2e"

@@ -29,7 +29,7 @@ apt_install() {
 }
 
 ensure_services_tools() {
-  apt_install redis-server postgresql postgresql-contrib
+  apt_install redis-server postgresql postgresql-contrib curl
 }
 
 ensure_build_tools() {

@@ -1,6 +1,7 @@
 //! Developer tasks as a library, so integration tests build the same Augur-shaped
 //! database as `cargo xtask seed`.
 
+pub mod bench;
 pub mod generate;
 pub mod load;
 pub mod schema;

@@ -1,4 +1,4 @@
-//! `cargo xtask seed [--scale tiny|demo] [--seed N] [--database-url URL] [--replace] [--keep-existing]`
+//! `cargo xtask seed ...` loads the demo database; `cargo xtask bench-chart ...` times a chart.
 
 use std::{str::FromStr, time::Instant};
 
@@ -14,13 +14,18 @@ const USAGE: &str =
   --seed           the generator's seed (default 1); the same seed gives the same data
   --database-url   where to load (default: $DATABASE_URL, else the project-local demo database)
   --replace        drop an existing augur_data schema first (never use on a real Augur)
-  --keep-existing  leave a database that already holds augur_data as it is, and succeed";
+  --keep-existing  leave a database that already holds augur_data as it is, and succeed
+
+bench-chart times commits-over-time through the JSON API of a running server and worker:
+cold (its cache entry deleted first) and cached. It reads REDIS_URL and CACHE_KEY_PREFIX like
+the server. --repos defaults to 25480,25485 (the demo's chaoss/augur and kubernetes/kubernetes).";
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
         Some("seed") => seed(&args[1..]).await,
+        Some("bench-chart") => bench_chart(&args[1..]).await,
         _ => {
             eprintln!("{USAGE}");
             std::process::exit(2);
@@ -76,6 +81,29 @@ async fn seed(args: &[String]) -> anyhow::Result<()> {
         report.commit_rows
     );
     Ok(())
+}
+
+async fn bench_chart(args: &[String]) -> anyhow::Result<()> {
+    let mut base_url = None;
+    let mut repos = "25480,25485".to_owned();
+    let mut requests = 200;
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        let mut value = || it.next().with_context(|| format!("{arg} needs a value\n\n{USAGE}"));
+        match arg.as_str() {
+            "--base-url" => base_url = Some(value()?.clone()),
+            "--repos" => repos = value()?.clone(),
+            "--requests" => requests = value()?.parse().context("--requests takes a whole number")?,
+            other => bail!("unknown argument {other:?}\n\n{USAGE}"),
+        }
+    }
+    let bench = xtask::bench::ChartBench {
+        base_url: base_url.with_context(|| format!("--base-url is required\n\n{USAGE}"))?,
+        repos: explorer::RepoSet::parse(&repos)?,
+        requests: requests.max(1),
+    };
+    let settings = explorer::Settings::from_env()?;
+    xtask::bench::run(bench, &settings).await
 }
 
 async fn create_database_if_missing(options: &PgConnectOptions) -> anyhow::Result<()> {

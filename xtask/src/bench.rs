@@ -1,0 +1,62 @@
+//! `cargo xtask bench-chart`: the time of a chart through the JSON API, cold (the cache
+//! entry deleted first, so a worker runs the query) and cached.
+
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, Context};
+use explorer::{Query, RepoSet, ResultKey, Settings};
+
+pub struct ChartBench {
+    pub base_url: String,
+    pub repos: RepoSet,
+    pub requests: usize,
+}
+
+pub async fn run(bench: ChartBench, settings: &Settings) -> anyhow::Result<()> {
+    let client = reqwest::Client::new();
+    let url = format!(
+        "{}/api/v1/charts/commits-over-time?repos={}",
+        bench.base_url.trim_end_matches('/'),
+        bench.repos.ids().iter().map(i64::to_string).collect::<Vec<_>>().join(",")
+    );
+    let cache = explorer::Cache::connect(&settings.redis_url, &settings.key_prefix)
+        .await
+        .context("could not connect to the server's Redis (REDIS_URL, CACHE_KEY_PREFIX)")?;
+    let key = ResultKey::new(Query::Commits, &bench.repos);
+    let mut conn = cache.connection();
+    redis::cmd("DEL").arg(cache.result_key(&key)).arg(cache.status_key(&key)).query_async::<()>(&mut conn).await?;
+
+    let started = Instant::now();
+    loop {
+        let response = client.get(&url).send().await?;
+        match response.status().as_u16() {
+            200 => break,
+            202 => tokio::time::sleep(Duration::from_millis(5)).await,
+            status => bail!("{url} answered {status}: {}", response.text().await.unwrap_or_default()),
+        }
+        if started.elapsed() > Duration::from_secs(600) {
+            bail!("{url} still pending after 10 minutes");
+        }
+    }
+    let cold = started.elapsed();
+
+    let mut times = Vec::with_capacity(bench.requests);
+    let mut bytes = 0;
+    for _ in 0..bench.requests {
+        let started = Instant::now();
+        let body = client.get(&url).send().await?.error_for_status()?.bytes().await?;
+        times.push(started.elapsed());
+        bytes = body.len();
+    }
+    times.sort();
+    let at = |q: f64| times[((times.len() - 1) as f64 * q).round() as usize];
+    println!("chart commits-over-time, {} repos, response {} bytes", bench.repos.ids().len(), bytes);
+    println!("cold (request to ready, 5 ms polling): {:.1} ms", cold.as_secs_f64() * 1e3);
+    println!(
+        "cached, {} sequential requests: p50 {:.2} ms, p99 {:.2} ms",
+        times.len(),
+        at(0.5).as_secs_f64() * 1e3,
+        at(0.99).as_secs_f64() * 1e3
+    );
+    Ok(())
+}
