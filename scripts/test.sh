@@ -28,21 +28,22 @@ psql "$TEST_DATABASE_URL" -Atc "SELECT datname FROM pg_database WHERE datname LI
 logs="$ROOT/target/test-logs"
 mkdir -p "$logs"
 
-# The flags cargo-leptos builds debug code with: every debug build here uses them, so
-# the builds share their artefacts.
-export RUSTFLAGS="--cfg erase_components"
+# cargo with the flags cargo-leptos adds to debug builds, so that all builds share their
+# artefacts. Not exported: cargo-leptos appends its flags to RUSTFLAGS, and the doubled
+# flag would rebuild everything.
+debug_cargo() { RUSTFLAGS="--cfg erase_components" cargo "$@"; }
 
 log "unit and integration tests"
-cargo test -p charts -p explorer -p server -p worker -p xtask 2>&1 |
+debug_cargo test -p charts -p explorer -p server -p worker -p xtask 2>&1 |
   tee "$logs/cargo-test.log"
 
 log "building the app and the worker for the end-to-end tests"
 cargo leptos build
-cargo build -p worker
+debug_cargo build -p worker
 
 log "end-to-end tests"
 e2e_db="${TEST_DATABASE_URL%/*}/augur_e2e"
-cargo xtask seed --scale tiny --database-url "$e2e_db" --replace
+debug_cargo xtask seed --scale tiny --database-url "$e2e_db" --replace
 port=$(free_port)
 export DATABASE_URL="$e2e_db" REDIS_URL="$TEST_REDIS_URL" CACHE_KEY_PREFIX="e2e-$$-$RANDOM:"
 export LEPTOS_SITE_ADDR="127.0.0.1:$port" LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_PKG_DIR=pkg LEPTOS_OUTPUT_NAME=explorer
