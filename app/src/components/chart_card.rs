@@ -11,7 +11,8 @@ fn poll_delay(attempt: u32) -> Duration {
     Duration::from_millis(ms.min(2_000.0) as u64)
 }
 
-type Answer = (Interval, Result<Option<ChartReply>, ServerFnError>);
+/// The server's answer, with the selection and interval it answers for.
+type Answer = (Vec<i64>, Interval, Result<Option<ChartReply>, ServerFnError>);
 
 /// One chart with its controls. It asks the server for its data and, while the data is
 /// being computed, asks again until it is ready or failed.
@@ -23,9 +24,10 @@ pub fn ChartCard(chart: ChartId, repos: Signal<Vec<i64>>) -> impl IntoView {
         move || (repos.get(), interval.get(), poll.get()),
         move |(repos, interval, _)| async move {
             if repos.is_empty() {
-                return (interval, Ok(None));
+                return (repos, interval, Ok(None));
             }
-            (interval, chart_data(chart, repos, ChartControls { interval }).await.map(Some))
+            let answer = chart_data(chart, repos.clone(), ChartControls { interval }).await.map(Some);
+            (repos, interval, answer)
         },
     );
 
@@ -36,7 +38,7 @@ pub fn ChartCard(chart: ChartId, repos: Signal<Vec<i64>>) -> impl IntoView {
         attempts.set_value(0);
     });
     Effect::new(move |_| {
-        if let Some((_, Ok(Some(answer)))) = reply.get() {
+        if let Some((_, _, Ok(Some(answer)))) = reply.get() {
             if answer.is_pending() {
                 let attempt = attempts.get_value();
                 attempts.set_value(attempt + 1);
@@ -44,11 +46,6 @@ pub fn ChartCard(chart: ChartId, repos: Signal<Vec<i64>>) -> impl IntoView {
             }
         }
     });
-
-    let csv_href = move || {
-        let ids: Vec<String> = repos.get().iter().map(i64::to_string).collect();
-        format!("/api/v1/charts/{}?repos={}&interval={}&format=csv", chart.slug(), ids.join(","), interval.get())
-    };
 
     view! {
         <section class="card" data-chart=chart.slug() aria-labelledby=format!("{}-title", chart.slug())>
@@ -79,21 +76,27 @@ pub fn ChartCard(chart: ChartId, repos: Signal<Vec<i64>>) -> impl IntoView {
             </details>
             <Transition fallback=|| view! { <p class="status">"Loading…"</p> }>
                 {move || Suspend::new(async move {
-                    let (drawn_interval, answer) = reply.await;
-                    view! { <ChartBody answer drawn_interval /> }
+                    let (drawn_repos, drawn_interval, answer) = reply.await;
+                    let csv_href = csv_href(chart, &drawn_repos, drawn_interval);
+                    view! { <ChartBody answer drawn_interval csv_href /> }
                 })}
             </Transition>
-            <footer class="card-foot">
-                <a class="download" href=csv_href download class:hidden=move || repos.with(Vec::is_empty)>
-                    "Download CSV"
-                </a>
-            </footer>
         </section>
     }
 }
 
+/// The chart's data as CSV, from the JSON API.
+fn csv_href(chart: ChartId, repos: &[i64], interval: Interval) -> String {
+    let ids: Vec<String> = repos.iter().map(i64::to_string).collect();
+    format!("/api/v1/charts/{}?repos={}&interval={interval}&format=csv", chart.slug(), ids.join(","))
+}
+
 #[component]
-fn ChartBody(answer: Result<Option<ChartReply>, ServerFnError>, drawn_interval: Interval) -> impl IntoView {
+fn ChartBody(
+    answer: Result<Option<ChartReply>, ServerFnError>,
+    drawn_interval: Interval,
+    csv_href: String,
+) -> impl IntoView {
     match answer {
         Ok(None) => {
             view! { <p class="status empty">"Pick one or more repositories to draw this chart."</p> }.into_any()
@@ -124,7 +127,10 @@ fn ChartBody(answer: Result<Option<ChartReply>, ServerFnError>, drawn_interval: 
                 let svg = bar_chart_svg(&data, drawn_interval, ChartSize::default());
                 view! {
                     <div class="chart" data-state="ready" data-interval=drawn_interval.as_str() inner_html=svg></div>
-                    <p class="as-of">{as_of}</p>
+                    <footer class="card-foot">
+                        <span class="as-of">{as_of}</span>
+                        <a class="download" href=csv_href download>"Download CSV"</a>
+                    </footer>
                 }
                 .into_any()
             }
