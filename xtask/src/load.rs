@@ -13,6 +13,7 @@ pub struct CopyWriter<'c> {
 }
 
 /// A value of one COPY row.
+#[derive(Clone, Copy)]
 pub enum Value<'a> {
     Text(&'a str),
     Int(i64),

@@ -8,9 +8,9 @@ use sqlx::{postgres::PgConnectOptions, ConnectOptions, Connection};
 use xtask::{generate, schema};
 
 const USAGE: &str =
-    "usage: cargo xtask seed [--scale tiny|demo] [--seed N] [--database-url URL] [--replace] [--keep-existing]
+    "usage: cargo xtask seed [--scale tiny|demo|large] [--seed N] [--database-url URL] [--replace] [--keep-existing]
 
-  --scale          tiny (tests) or demo (default)
+  --scale          tiny (tests), demo (default) or large (benchmarks)
   --seed           the generator's seed (default 1); the same seed gives the same data
   --database-url   where to load (default: $DATABASE_URL, else the project-local demo database)
   --replace        drop an existing augur_data schema first (never use on a real Augur)
@@ -71,15 +71,10 @@ async fn seed(args: &[String]) -> anyhow::Result<()> {
     schema::create(&mut conn).await.context("could not create the schema")?;
     let anchor = Utc::now().duration_trunc(TimeDelta::days(1)).context("today has a start")?;
     let report = generate::seed(&mut conn, scale, seed, anchor).await.context("could not load the data")?;
-    println!(
-        "seeded {:?} scale in {:.1} s: {} orgs, {} repos, {} commits in {} commit rows",
-        scale,
-        started.elapsed().as_secs_f64(),
-        report.repo_groups,
-        report.repos,
-        report.commits,
-        report.commit_rows
-    );
+    println!("seeded the {scale:?} scale in {:.1} s:", started.elapsed().as_secs_f64());
+    for (table, rows) in &report.rows {
+        println!("  {table:<36} {rows:>10}");
+    }
     Ok(())
 }
 

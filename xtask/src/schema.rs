@@ -22,3 +22,25 @@ pub async fn drop(conn: &mut PgConnection) -> sqlx::Result<()> {
     sqlx::raw_sql("DROP SCHEMA IF EXISTS augur_data CASCADE").execute(conn).await?;
     Ok(())
 }
+
+/// The materialized views the app reads, in the order they can be refreshed.
+pub const VIEWS: [&str; 6] = [
+    "explorer_contributor_actions",
+    "explorer_issue_assignments",
+    "explorer_pr_assignments",
+    "explorer_pr_response",
+    "explorer_repo_languages",
+    "explorer_entry_list",
+];
+
+/// Refreshes every view (as Augur's scheduled task does) and returns their row counts.
+pub async fn refresh_views(conn: &mut PgConnection) -> sqlx::Result<Vec<(&'static str, u64)>> {
+    let mut counts = Vec::new();
+    for view in VIEWS {
+        sqlx::raw_sql(&format!("REFRESH MATERIALIZED VIEW augur_data.{view}")).execute(&mut *conn).await?;
+        let rows: i64 =
+            sqlx::query_scalar(&format!("SELECT count(*) FROM augur_data.{view}")).fetch_one(&mut *conn).await?;
+        counts.push((view, rows as u64));
+    }
+    Ok(counts)
+}
