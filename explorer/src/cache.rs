@@ -4,6 +4,15 @@ use redis::{aio::ConnectionManager, aio::ConnectionManagerConfig, AsyncCommands,
 
 use crate::{status::JobStatus, Query, ResultKey};
 
+/// Fleet-wide event counts, kept in Redis so that every replica adds to the same number.
+#[derive(Clone, Copy, Debug)]
+pub enum Counter {
+    /// Augur queries a worker actually ran.
+    Runs(Query),
+    /// Jobs the web tier put on the queue.
+    Enqueued(Query),
+}
+
 /// Redis holds everything shared between replicas: results, job statuses and counters.
 /// Every key starts with the deployment's prefix.
 #[derive(Clone)]
@@ -43,8 +52,11 @@ impl Cache {
         format!("{}status:{}", self.prefix, key)
     }
 
-    fn runs_key(&self, query: Query) -> String {
-        format!("{}stats:runs:{}", self.prefix, query.name())
+    fn counter_key(&self, counter: Counter) -> String {
+        match counter {
+            Counter::Runs(query) => format!("{}stats:runs:{}", self.prefix, query.name()),
+            Counter::Enqueued(query) => format!("{}stats:enqueued:{}", self.prefix, query.name()),
+        }
     }
 
     pub async fn result(&self, key: &ResultKey) -> Result<Option<Vec<u8>>, CacheError> {
@@ -93,13 +105,13 @@ impl Cache {
         self.conn.clone().del(self.status_key(key)).await
     }
 
-    /// Counts the Augur queries a worker actually ran, per query.
-    pub async fn count_run(&self, query: Query) -> Result<(), CacheError> {
-        self.conn.clone().incr(self.runs_key(query), 1).await
+    /// Adds one to a fleet-wide counter.
+    pub async fn count(&self, counter: Counter) -> Result<(), CacheError> {
+        self.conn.clone().incr(self.counter_key(counter), 1).await
     }
 
-    pub async fn runs(&self, query: Query) -> Result<u64, CacheError> {
-        let n: Option<u64> = self.conn.clone().get(self.runs_key(query)).await?;
+    pub async fn counted(&self, counter: Counter) -> Result<u64, CacheError> {
+        let n: Option<u64> = self.conn.clone().get(self.counter_key(counter)).await?;
         Ok(n.unwrap_or(0))
     }
 

@@ -3,7 +3,7 @@ use sqlx::PgPool;
 use tracing::{info, Instrument};
 
 use crate::{
-    cache::CacheError,
+    cache::{CacheError, Counter},
     codec::CachedResult,
     queue::QueryJob,
     status::{now_ms, JobStatus},
@@ -45,7 +45,7 @@ pub async fn run(job: QueryJob, ctx: &JobContext) -> Result<(), JobError> {
         ctx.cache.set_status(&key, &running, ctx.settings.pending_ttl()).await?;
 
         let started = std::time::Instant::now();
-        ctx.cache.count_run(job.query).await?;
+        ctx.cache.count(Counter::Runs(job.query)).await?;
         let frame = match job.query.run(&ctx.db, &job.repos).await {
             Ok(frame) => frame,
             Err(error) => {

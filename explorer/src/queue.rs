@@ -6,6 +6,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::{Query, RepoSet};
 
+const HEARTBEAT: Duration = Duration::from_secs(5);
+
 /// One unit of work: run `query` for `repos` and cache the result.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct QueryJob {
@@ -33,6 +35,10 @@ pub async fn connect(redis_url: &str, prefix: &str) -> Result<JobQueue, redis::R
     Ok(RedisStorage::new(conn).with_config(
         Config::default()
             .queue(queue_name(prefix))
+            // A worker that misses three 5 s heartbeats is dead (kill -9, lost node): the
+            // others put its in-flight jobs back on the queue after 15 s, not apalis' 5 min.
+            .heartbeat_interval(HEARTBEAT)
+            .missed_heartbeats(3)
             // Results live in our cache; apalis' own copies would never expire (apalis-redis issue 10).
             .persist_results(false),
     ))

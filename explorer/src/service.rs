@@ -3,7 +3,7 @@ use charts::{ChartControls, ChartId, ChartReply};
 use tracing::{info, warn, Instrument};
 
 use crate::{
-    cache::CacheError,
+    cache::{CacheError, Counter},
     codec::CachedResult,
     queue::{JobQueue, QueryJob},
     status::{elapsed_since, now_ms, JobStatus},
@@ -71,11 +71,13 @@ impl ChartService {
             // Another request, on this replica or another, queued it first.
             return Ok(self.cache.status(key).await?.map_or(ChartReply::Queued { elapsed_ms: 0 }, pending));
         }
+        let query = job.query;
         if let Err(error) = self.jobs.clone().push(job).await {
             // Without the job the claim would keep every poll waiting: give it back.
             self.cache.clear_status(key).await?;
             return Err(ServiceError::QueueUnavailable(error.to_string()));
         }
+        self.cache.count(Counter::Enqueued(query)).await?;
         // Lost wake-ups only delay the job until a worker's next poll: not worth failing for.
         if let Err(error) = crate::queue::announce(&mut self.cache.connection(), self.cache.prefix()).await {
             warn!(%error, "could not announce the job to idle workers");

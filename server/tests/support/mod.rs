@@ -109,3 +109,52 @@ pub async fn poll_until_done(client: &reqwest::Client, url: &str, limit: Duratio
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
+
+/// Two repos (10 and 11) whose commits the tests count by hand from the comments below. `commits` holds one row per file.
+pub async fn load_commit_fixture(conn: &mut PgConnection) {
+    sqlx::raw_sql(
+        "INSERT INTO augur_data.repo_groups (repo_group_id, rg_name) VALUES (1, 'chaoss');
+         INSERT INTO augur_data.repo (repo_id, repo_group_id, repo_git, repo_name) VALUES
+           (10, 1, 'https://github.com/chaoss/augur', 'augur'),
+           (11, 1, 'https://github.com/chaoss/augur-fork', 'augur-fork');",
+    )
+    .execute(&mut *conn)
+    .await
+    .unwrap();
+    // (repo, hash, files, author timestamp as git wrote it)
+    let commits: [(i64, &str, usize, &str); 7] = [
+        // 23:30 at -08:00 on Jan 31 is Feb 1 in UTC: February. Three files, one commit.
+        (10, "aaa1", 3, "2024-01-31 23:30:00-08:00"),
+        // January, two files.
+        (10, "aaa2", 2, "2024-01-15 10:00:00+00:00"),
+        // 05:00 at +05:30 on Feb 10: February.
+        (11, "bbb1", 1, "2024-02-10 05:00:00+05:30"),
+        // The same commit also in the fork: still one commit.
+        (11, "aaa1", 3, "2024-01-31 23:30:00-08:00"),
+        // 00:30 at +02:00 on March 1 is Feb 29 22:30 UTC: February.
+        (11, "bbb2", 1, "2024-03-01 00:30:00+02:00"),
+        // In the future: left out.
+        (10, "ccc1", 1, "2099-01-01 00:00:00+00:00"),
+        // Augur's placeholder for a missing date: left out.
+        (10, "ccc2", 1, "1970-01-01 00:00:15-05:00"),
+    ];
+    for (repo, hash, files, ts) in commits {
+        for file in 0..files {
+            sqlx::query(
+                "INSERT INTO augur_data.commits (repo_id, cmt_commit_hash, cmt_author_name, cmt_author_raw_email,
+                   cmt_author_email, cmt_author_date, cmt_committer_name, cmt_committer_raw_email, cmt_committer_email,
+                   cmt_committer_date, cmt_added, cmt_removed, cmt_whitespace, cmt_filename, cmt_date_attempted,
+                   cmt_author_timestamp, cmt_committer_timestamp)
+                 VALUES ($1, $2, 'Ada', 'ada@example.org', 'ada@example.org', left($3, 10), 'Ada', 'ada@example.org',
+                   'ada@example.org', left($3, 10), 1, 0, 0, $4, now(), $3::timestamptz, $3::timestamptz)",
+            )
+            .bind(repo)
+            .bind(hash)
+            .bind(ts)
+            .bind(format!("file{file}.rs"))
+            .execute(&mut *conn)
+            .await
+            .unwrap();
+        }
+    }
+}
