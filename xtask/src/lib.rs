@@ -5,3 +5,4 @@ pub mod bench;
 pub mod generate;
 pub mod load;
 pub mod schema;
+pub mod testdb;

@@ -1,11 +1,9 @@
 //! The generator is deterministic and its data keeps Augur's invariants.
 
-mod support;
-
 use chrono::{DateTime, DurationRound, TimeDelta, Utc};
 use sqlx::PgConnection;
-use support::TestDb;
 use xtask::generate;
+use xtask::testdb::TestDb;
 
 /// Today at midnight UTC: the generator's future commits are future relative to it.
 fn anchor() -> DateTime<Utc> {

@@ -2,12 +2,10 @@
 //! every table and materialized view 8Knot reads, column by column, and views that refresh
 //! CONCURRENTLY as Augur's refresh task does.
 
-mod support;
-
 use std::collections::{BTreeMap, BTreeSet};
 
 use sqlx::PgConnection;
-use support::TestDb;
+use xtask::testdb::TestDb;
 
 /// (column, type, nullable). Table types are spelled as PostgreSQL's format_type spells them;
 /// view columns computed by an expression (no typmod) have no precision, e.g. `timestamp with time zone`.

@@ -9,8 +9,9 @@ use std::{
 };
 
 use explorer::{Cache, Settings};
-use sqlx::{postgres::PgConnectOptions, ConnectOptions, Connection, PgConnection};
+use sqlx::{Connection, PgConnection};
 use tokio::sync::oneshot;
+use xtask::testdb::TestDb;
 
 fn required_env(name: &str) -> String {
     std::env::var(name).unwrap_or_else(|_| {
@@ -39,18 +40,8 @@ impl TestEnv {
 
     /// `overrides` sets environment-style settings, e.g. CACHE_TTL_SECS.
     pub async fn with(overrides: impl Fn(&str) -> Option<String>) -> TestEnv {
-        let admin: PgConnectOptions = required_env("TEST_DATABASE_URL")
-            .parse()
-            .unwrap_or_else(|e| panic!("TEST_DATABASE_URL is not a PostgreSQL URL: {e}"));
-        let db_name = unique("test");
-        let mut conn = admin.clone().connect().await.expect("connect to the test PostgreSQL");
-        sqlx::raw_sql(&format!("CREATE DATABASE {db_name}")).execute(&mut conn).await.unwrap();
-        conn.close().await.unwrap();
-        let mut conn = admin.clone().database(&db_name).connect().await.unwrap();
-        xtask::schema::create(&mut conn).await.expect("create the Augur schema");
-        conn.close().await.unwrap();
-
-        let database_url = admin.database(&db_name).to_url_lossy().to_string();
+        let database = TestDb::new().await;
+        let database_url = database.url();
         let redis_url = required_env("TEST_REDIS_URL");
         let prefix = format!("{}:", unique("t"));
         let settings = Settings::from_lookup(|name| match name {

@@ -1,11 +1,11 @@
-//! Shared by the xtask integration tests: a fresh database per test on the server
-//! that scripts/test.sh starts.
+//! For integration tests: a fresh Augur-shaped database per test, on the PostgreSQL
+//! server that scripts/test.sh starts and names in TEST_DATABASE_URL.
 
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use sqlx::{postgres::PgConnectOptions, ConnectOptions, Connection, PgConnection};
 
-/// A fresh database with the schema created in it, dropped when the test is done with it.
+/// A fresh database with the schema created in it.
 pub struct TestDb {
     admin: PgConnectOptions,
     name: String,
@@ -20,13 +20,18 @@ impl TestDb {
         let admin: PgConnectOptions =
             url.parse().unwrap_or_else(|e| panic!("TEST_DATABASE_URL is not a PostgreSQL URL: {e}"));
         let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().subsec_nanos();
-        let name = format!("test_xtask_{}_{}_{nanos:x}", std::process::id(), COUNTER.fetch_add(1, Ordering::Relaxed));
+        let name = format!("test_{}_{}_{nanos:x}", std::process::id(), COUNTER.fetch_add(1, Ordering::Relaxed));
         let mut server = admin.connect().await.expect("connect to the test PostgreSQL");
         sqlx::raw_sql(&format!("CREATE DATABASE {name}")).execute(&mut server).await.unwrap();
         server.close().await.unwrap();
         let mut conn = admin.clone().database(&name).connect().await.unwrap();
-        xtask::schema::create(&mut conn).await.expect("create the Augur schema");
+        crate::schema::create(&mut conn).await.expect("create the Augur schema");
         TestDb { admin, name, conn }
+    }
+
+    /// The database's URL, for the settings of the binaries under test.
+    pub fn url(&self) -> String {
+        self.admin.clone().database(&self.name).to_url_lossy().to_string()
     }
 
     /// Best effort: test.sh also drops leftover `test_` databases.
