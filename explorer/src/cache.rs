@@ -24,15 +24,16 @@ pub struct Cache {
 pub type CacheError = redis::RedisError;
 
 impl Cache {
-    /// Connects with bounded waits, so a request fails fast while Redis is down and the
-    /// connection comes back by itself when Redis returns.
-    pub async fn connect(redis_url: &str, prefix: &str) -> Result<Self, CacheError> {
+    /// Connects lazily and with bounded waits: a binary starts while Redis is down, a
+    /// request then fails fast, and the connection comes back by itself when Redis returns.
+    /// Only a malformed URL is an error here.
+    pub fn connect(redis_url: &str, prefix: &str) -> Result<Self, CacheError> {
         let client = redis::Client::open(redis_url)?;
         let config = ConnectionManagerConfig::new()
-            .set_connection_timeout(Some(Duration::from_secs(2)))
+            .set_connection_timeout(Some(Duration::from_secs(1)))
             .set_response_timeout(Some(Duration::from_secs(5)))
-            .set_number_of_retries(2);
-        let conn = ConnectionManager::new_with_config(client, config).await?;
+            .set_number_of_retries(1);
+        let conn = ConnectionManager::new_lazy_with_config(client, config)?;
         Ok(Cache { conn, prefix: prefix.to_owned() })
     }
 

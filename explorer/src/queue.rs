@@ -23,15 +23,16 @@ pub fn queue_name(prefix: &str) -> String {
     format!("{{{prefix}jobs}}")
 }
 
-/// Opens the job queue on its own connection. apalis' scripts can take longer than the
-/// redis client's 500 ms default response timeout under load, and a timed-out fetch stops
-/// the worker (apalis-redis issue 76), so this connection waits longer.
-pub async fn connect(redis_url: &str, prefix: &str) -> Result<JobQueue, redis::RedisError> {
+/// Opens the job queue on its own connection, lazily like the cache's. apalis' scripts can
+/// take longer than the redis client's 500 ms default response timeout under load, and a
+/// timed-out fetch stops the worker (apalis-redis issue 76), so this connection waits longer.
+pub fn connect(redis_url: &str, prefix: &str) -> Result<JobQueue, redis::RedisError> {
     let client = redis::Client::open(redis_url)?;
     let config = ConnectionManagerConfig::new()
-        .set_connection_timeout(Some(Duration::from_secs(2)))
-        .set_response_timeout(Some(Duration::from_secs(30)));
-    let conn = ConnectionManager::new_with_config(client, config).await?;
+        .set_connection_timeout(Some(Duration::from_secs(1)))
+        .set_response_timeout(Some(Duration::from_secs(30)))
+        .set_number_of_retries(1);
+    let conn = ConnectionManager::new_lazy_with_config(client, config)?;
     Ok(RedisStorage::new(conn).with_config(
         Config::default()
             .queue(queue_name(prefix))

@@ -37,11 +37,9 @@ pub struct Application {
 impl Application {
     pub async fn build(settings: Settings, leptos_options: LeptosOptions) -> anyhow::Result<Self> {
         let cache = explorer::Cache::connect(&settings.redis_url, &settings.key_prefix)
-            .await
-            .context("could not connect to Redis at REDIS_URL")?;
+            .context("REDIS_URL is not a valid Redis URL")?;
         let jobs = explorer::queue::connect(&settings.redis_url, &settings.key_prefix)
-            .await
-            .context("could not open the job queue in Redis")?;
+            .context("REDIS_URL is not a valid Redis URL")?;
         // The web tier only lists repositories: two connections and short statements suffice.
         let db = explorer::db::augur_pool(&settings.database_url, 2, std::time::Duration::from_secs(10))
             .context("the DATABASE_URL is not a valid PostgreSQL URL")?;

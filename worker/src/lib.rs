@@ -20,12 +20,10 @@ pub async fn run(settings: Settings, shutdown: impl Future<Output = ()> + Send +
         settings.statement_timeout,
     )
     .context("the DATABASE_URL is not a valid PostgreSQL URL")?;
-    let cache = Cache::connect(&settings.redis_url, &settings.key_prefix)
-        .await
-        .context("could not connect to Redis at REDIS_URL")?;
+    let cache =
+        Cache::connect(&settings.redis_url, &settings.key_prefix).context("REDIS_URL is not a valid Redis URL")?;
     let queue = explorer::queue::connect(&settings.redis_url, &settings.key_prefix)
-        .await
-        .context("could not open the job queue in Redis")?;
+        .context("REDIS_URL is not a valid Redis URL")?;
     // Wake at once when the web tier announces a job; poll every second in case a wake-up
     // was lost (Redis restart) or a job was pushed by something that does not announce.
     let polling = Strategy::new()

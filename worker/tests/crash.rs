@@ -85,8 +85,8 @@ async fn a_killed_workers_job_is_finished_by_another_worker() {
         _ => None,
     })
     .unwrap();
-    let cache = Cache::connect(&settings.redis_url, &settings.key_prefix).await.expect("TEST_REDIS_URL reachable");
-    let jobs = explorer::queue::connect(&settings.redis_url, &settings.key_prefix).await.unwrap();
+    let cache = Cache::connect(&settings.redis_url, &settings.key_prefix).expect("TEST_REDIS_URL reachable");
+    let jobs = explorer::queue::connect(&settings.redis_url, &settings.key_prefix).unwrap();
     let service = ChartService::new(cache.clone(), jobs, settings.clone());
     let repos = RepoSet::new([10]).unwrap();
 

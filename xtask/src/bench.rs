@@ -20,7 +20,6 @@ pub async fn run(bench: ChartBench, settings: &Settings) -> anyhow::Result<()> {
         bench.repos.ids().iter().map(i64::to_string).collect::<Vec<_>>().join(",")
     );
     let cache = explorer::Cache::connect(&settings.redis_url, &settings.key_prefix)
-        .await
         .context("could not connect to the server's Redis (REDIS_URL, CACHE_KEY_PREFIX)")?;
     let key = ResultKey::new(Query::Commits, &bench.repos);
     let mut conn = cache.connection();

@@ -38,20 +38,22 @@ impl TestEnv {
         Self::with(|_| None).await
     }
 
-    /// `overrides` sets environment-style settings, e.g. CACHE_TTL_SECS.
+    /// `overrides` sets environment-style settings, e.g. CACHE_TTL_SECS; they win over the test's own.
     pub async fn with(overrides: impl Fn(&str) -> Option<String>) -> TestEnv {
         let database = TestDb::new().await;
         let database_url = database.url();
         let redis_url = required_env("TEST_REDIS_URL");
         let prefix = format!("{}:", unique("t"));
-        let settings = Settings::from_lookup(|name| match name {
-            "DATABASE_URL" => Some(database_url.clone()),
-            "REDIS_URL" => Some(redis_url.clone()),
-            "CACHE_KEY_PREFIX" => Some(prefix.clone()),
-            other => overrides(other),
+        let settings = Settings::from_lookup(|name| {
+            overrides(name).or_else(|| match name {
+                "DATABASE_URL" => Some(database_url.clone()),
+                "REDIS_URL" => Some(redis_url.clone()),
+                "CACHE_KEY_PREFIX" => Some(prefix.clone()),
+                _ => None,
+            })
         })
         .unwrap();
-        let cache = Cache::connect(&settings.redis_url, &settings.key_prefix).await.unwrap();
+        let cache = Cache::connect(&settings.redis_url, &settings.key_prefix).unwrap();
         TestEnv { settings, cache, stops: Vec::new() }
     }
 

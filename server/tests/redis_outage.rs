@@ -1,0 +1,63 @@
+//! Redis down: the web tier starts anyway, answers a clear 503, and recovers by itself
+//! when Redis comes back.
+
+mod support;
+
+use std::{
+    process::{Child, Command, Stdio},
+    time::{Duration, Instant},
+};
+
+use serde_json::Value;
+use support::TestEnv;
+
+/// A private redis-server, stopped when dropped.
+struct RedisProcess(Child);
+
+impl Drop for RedisProcess {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+#[tokio::test]
+async fn without_redis_the_api_answers_503_and_recovers_when_redis_returns() {
+    let port = free_port();
+    let mut env = TestEnv::with(|name| (name == "REDIS_URL").then(|| format!("redis://127.0.0.1:{port}/"))).await;
+    let base = env.start_server().await;
+    let client = reqwest::Client::new();
+    let chart = format!("{base}/api/v1/charts/commits-over-time?repos=10");
+
+    assert_eq!(client.get(format!("{base}/healthz")).send().await.unwrap().status(), 200, "the process is up");
+    assert_eq!(client.get(format!("{base}/readyz")).send().await.unwrap().status(), 503);
+    let started = Instant::now();
+    let response = client.get(&chart).send().await.unwrap();
+    assert!(started.elapsed() < Duration::from_secs(10), "the error came after {:?}", started.elapsed());
+    assert_eq!(response.status(), 503);
+    let body: Value = response.json().await.unwrap();
+    assert!(body["error"].as_str().unwrap().contains("the cache is unavailable"), "{body}");
+
+    let _redis = RedisProcess(
+        Command::new("redis-server")
+            .args(["--port", &port.to_string(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
+            .stdout(Stdio::null())
+            .spawn()
+            .expect("start redis-server"),
+    );
+    let started = Instant::now();
+    loop {
+        let status = client.get(&chart).send().await.unwrap().status();
+        if status == 202 {
+            break;
+        }
+        assert_eq!(status, 503, "while Redis starts, the answer stays a clear 503");
+        assert!(started.elapsed() < Duration::from_secs(20), "no recovery after Redis came back");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    assert_eq!(client.get(format!("{base}/readyz")).send().await.unwrap().status(), 200);
+}
