@@ -7,9 +7,12 @@ use crate::TimeSeries;
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "status", rename_all = "lowercase")]
 pub enum ChartReply {
-    /// Waiting for a worker. `elapsed_ms` counts from the first request.
+    /// Waiting for a worker. `elapsed_ms` counts from the first request; `position` is
+    /// the place in the queue (1 = next), when known.
     Queued {
         elapsed_ms: u64,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        position: Option<u64>,
     },
     /// A worker is running the query.
     Running {

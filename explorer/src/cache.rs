@@ -98,6 +98,16 @@ impl Cache {
         Ok(set.is_some())
     }
 
+    /// A short fleet-wide lock: true for the one caller that got it.
+    pub async fn try_lock(&self, name: &str, ttl: Duration) -> Result<bool, CacheError> {
+        let options = SetOptions::default()
+            .conditional_set(redis::ExistenceCheck::NX)
+            .with_expiration(SetExpiry::EX(ttl.as_secs().max(1)));
+        let set: Option<String> =
+            self.conn.clone().set_options(format!("{}lock:{name}", self.prefix), 1, options).await?;
+        Ok(set.is_some())
+    }
+
     pub async fn set_status(&self, key: &ResultKey, status: &JobStatus, ttl: Duration) -> Result<(), CacheError> {
         self.conn.clone().set_ex(self.status_key(key), to_json(status), ttl.as_secs().max(1)).await
     }

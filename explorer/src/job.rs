@@ -26,9 +26,9 @@ pub enum JobError {
     Query(#[from] sqlx::Error),
 }
 
-/// Runs one query job: the Augur query, then the encoded result into the cache.
-/// A failed query leaves a Failed status that the page shows.
-pub async fn run(job: QueryJob, ctx: &JobContext) -> Result<(), JobError> {
+/// Runs one query job (`job_id` is the queue's id of it): the Augur query, then the
+/// encoded result into the cache. A failed query leaves a Failed status that the page shows.
+pub async fn run(job: QueryJob, job_id: &str, ctx: &JobContext) -> Result<(), JobError> {
     let key = ResultKey::new(job.query, &job.repos);
     let span = tracing::info_span!("job", query = job.query.name(), repos = job.repos.ids().len(), %key);
     async move {
@@ -38,10 +38,12 @@ pub async fn run(job: QueryJob, ctx: &JobContext) -> Result<(), JobError> {
             return Ok(());
         }
         let enqueued_at_ms = match ctx.cache.status(&key).await? {
-            Some(JobStatus::Queued { enqueued_at_ms } | JobStatus::Running { enqueued_at_ms, .. }) => enqueued_at_ms,
+            Some(JobStatus::Queued { enqueued_at_ms, .. } | JobStatus::Running { enqueued_at_ms, .. }) => {
+                enqueued_at_ms
+            }
             _ => now_ms(),
         };
-        let running = JobStatus::Running { enqueued_at_ms, started_at_ms: now_ms() };
+        let running = JobStatus::Running { enqueued_at_ms, started_at_ms: now_ms(), job: job_id.to_owned() };
         ctx.cache.set_status(&key, &running, ctx.settings.pending_ttl()).await?;
 
         let started = std::time::Instant::now();

@@ -45,6 +45,42 @@ pub fn connect(redis_url: &str, prefix: &str) -> Result<JobQueue, redis::RedisEr
     ))
 }
 
+/// Where a job stands in the queue.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Place {
+    /// Waiting; 1 is next.
+    Waiting(u64),
+    /// A worker has it.
+    Taken,
+    /// Not in the queue at all: lost (say, Redis restarted without its data).
+    Missing,
+}
+
+pub async fn place(conn: &mut ConnectionManager, prefix: &str, job: &str) -> Result<Place, redis::RedisError> {
+    let queue = queue_name(prefix);
+    let (active_index, active_len, scheduled_rank, known): (Option<u64>, u64, Option<u64>, bool) = redis::pipe()
+        .cmd("LPOS")
+        .arg(format!("{queue}:active"))
+        .arg(job)
+        .cmd("LLEN")
+        .arg(format!("{queue}:active"))
+        .cmd("ZRANK")
+        .arg(format!("{queue}:scheduled"))
+        .arg(job)
+        .cmd("HEXISTS")
+        .arg(format!("{queue}:data"))
+        .arg(job)
+        .query_async(conn)
+        .await?;
+    // Workers take the active list from its head, then scheduled jobs in run-time order.
+    Ok(match (active_index, scheduled_rank, known) {
+        (Some(i), _, _) => Place::Waiting(i + 1),
+        (None, Some(r), _) => Place::Waiting(active_len + r + 1),
+        (None, None, true) => Place::Taken,
+        (None, None, false) => Place::Missing,
+    })
+}
+
 /// Jobs waiting for a worker (queue depth). apalis stamps every job with a run time, so
 /// new jobs wait in the scheduled set until a worker moves them to the active list.
 pub async fn waiting(conn: &mut ConnectionManager, prefix: &str) -> Result<u64, redis::RedisError> {

@@ -1,11 +1,13 @@
-use apalis::prelude::TaskSink;
+use std::time::Duration;
+
+use apalis::prelude::{TaskBuilder, TaskId, TaskSink};
 use charts::{ChartControls, ChartId, ChartReply};
 use tracing::{info, warn, Instrument};
 
 use crate::{
     cache::{CacheError, Counter},
     codec::CachedResult,
-    queue::{JobQueue, QueryJob},
+    queue::{self, JobQueue, Place, QueryJob},
     status::{elapsed_since, now_ms, JobStatus},
     viz, Cache, RepoSet, ResultKey, Settings,
 };
@@ -56,35 +58,89 @@ impl ChartService {
                     }
                 }
             }
+            let job = QueryJob { query, repos: repos.clone() };
             match self.cache.status(&key).await? {
-                Some(status) => Ok(pending(status)),
-                None => self.enqueue(QueryJob { query, repos: repos.clone() }, &key).await,
+                Some(status) => self.follow(status, job, &key).await,
+                None => self.enqueue(job, &key).await,
             }
         }
         .instrument(span)
         .await
     }
 
+    /// Reports a pending job, and puts it back on the queue if the queue lost it.
+    async fn follow(&self, status: JobStatus, job: QueryJob, key: &ResultKey) -> Result<ChartReply, ServiceError> {
+        let (enqueued_at_ms, id) = match status {
+            JobStatus::Queued { enqueued_at_ms, job } | JobStatus::Running { enqueued_at_ms, job, .. } => {
+                (enqueued_at_ms, job)
+            }
+            JobStatus::Failed { reason, retryable } => return Ok(ChartReply::Failed { error: reason, retryable }),
+        };
+        let elapsed_ms = elapsed_since(enqueued_at_ms);
+        let place = queue::place(&mut self.cache.connection(), self.cache.prefix(), &id).await?;
+        Ok(match place {
+            Place::Waiting(position) => ChartReply::Queued { elapsed_ms, position: Some(position) },
+            // A worker has it (its Running status may be a moment behind).
+            Place::Taken => ChartReply::Running { elapsed_ms },
+            // The status is written just before the push: give the push time to land.
+            Place::Missing if elapsed_ms < PUSH_GRACE_MS => ChartReply::Queued { elapsed_ms, position: None },
+            Place::Missing => return self.requeue(job, key, enqueued_at_ms).await,
+        })
+    }
+
     async fn enqueue(&self, job: QueryJob, key: &ResultKey) -> Result<ChartReply, ServiceError> {
-        let status = JobStatus::Queued { enqueued_at_ms: now_ms() };
+        let id = new_job_id(key);
+        let status = JobStatus::Queued { enqueued_at_ms: now_ms(), job: id.clone() };
         if !self.cache.claim(key, &status, self.settings.pending_ttl()).await? {
             // Another request, on this replica or another, queued it first.
-            return Ok(self.cache.status(key).await?.map_or(ChartReply::Queued { elapsed_ms: 0 }, pending));
+            return match self.cache.status(key).await? {
+                Some(status) => self.follow(status, job, key).await,
+                None => Ok(ChartReply::Queued { elapsed_ms: 0, position: None }),
+            };
         }
+        self.push(job, key, id).await?;
+        Ok(ChartReply::Queued { elapsed_ms: 0, position: None })
+    }
+
+    /// A pending job the queue no longer holds: queue it again, once across the fleet,
+    /// keeping its first enqueue time so the page's elapsed time stays honest.
+    async fn requeue(&self, job: QueryJob, key: &ResultKey, enqueued_at_ms: i64) -> Result<ChartReply, ServiceError> {
+        let elapsed_ms = elapsed_since(enqueued_at_ms);
+        if self.cache.try_lock(&format!("requeue:{key}"), Duration::from_secs(10)).await? {
+            warn!("the queue lost this chart's job: enqueuing it again");
+            let id = new_job_id(key);
+            let status = JobStatus::Queued { enqueued_at_ms, job: id.clone() };
+            self.cache.set_status(key, &status, self.settings.pending_ttl()).await?;
+            self.push(job, key, id).await?;
+        }
+        Ok(ChartReply::Queued { elapsed_ms, position: None })
+    }
+
+    async fn push(&self, job: QueryJob, key: &ResultKey, id: String) -> Result<(), ServiceError> {
         let query = job.query;
-        if let Err(error) = self.jobs.clone().push(job).await {
-            // Without the job the claim would keep every poll waiting: give it back.
+        let task = TaskBuilder::new(job).task_id(TaskId::from_string(id)).build();
+        if let Err(error) = self.jobs.clone().push_task(task).await {
+            // Without the job the status would keep every poll waiting: give it back.
             self.cache.clear_status(key).await?;
             return Err(ServiceError::QueueUnavailable(error.to_string()));
         }
         self.cache.count(Counter::Enqueued(query)).await?;
         // Lost wake-ups only delay the job until a worker's next poll: not worth failing for.
-        if let Err(error) = crate::queue::announce(&mut self.cache.connection(), self.cache.prefix()).await {
+        if let Err(error) = queue::announce(&mut self.cache.connection(), self.cache.prefix()).await {
             warn!(%error, "could not announce the job to idle workers");
         }
         info!("job enqueued");
-        Ok(ChartReply::Queued { elapsed_ms: 0 })
+        Ok(())
     }
+}
+
+/// How long a freshly claimed job may be absent from the queue before it counts as lost.
+const PUSH_GRACE_MS: u64 = 5_000;
+
+/// Unique per enqueue, and readable in Redis next to the cache key it serves.
+fn new_job_id(key: &ResultKey) -> String {
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0);
+    format!("{}-{nanos:x}", &key.as_str()[..16])
 }
 
 fn ready(chart: ChartId, entry: &CachedResult, controls: &ChartControls) -> ChartReply {
@@ -94,10 +150,18 @@ fn ready(chart: ChartId, entry: &CachedResult, controls: &ChartControls) -> Char
     }
 }
 
-fn pending(status: JobStatus) -> ChartReply {
-    match status {
-        JobStatus::Queued { enqueued_at_ms } => ChartReply::Queued { elapsed_ms: elapsed_since(enqueued_at_ms) },
-        JobStatus::Running { enqueued_at_ms, .. } => ChartReply::Running { elapsed_ms: elapsed_since(enqueued_at_ms) },
-        JobStatus::Failed { reason, retryable } => ChartReply::Failed { error: reason, retryable },
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Query, RepoSet};
+
+    #[test]
+    fn job_ids_survive_the_queue_unchanged() {
+        // The worker reads the id back from Redis as text; it must parse to the same text,
+        // or pending charts could not find their job.
+        let id = new_job_id(&ResultKey::new(Query::Commits, &RepoSet::new([1, 2]).unwrap()));
+        let parsed: TaskId = id.parse().unwrap();
+        assert_eq!(parsed.to_string(), id);
+        assert!(matches!(parsed, TaskId::String(_)), "{parsed:?}");
     }
 }

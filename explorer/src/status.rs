@@ -5,9 +5,20 @@ use serde::{Deserialize, Serialize};
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "state", rename_all = "lowercase")]
 pub enum JobStatus {
-    Queued { enqueued_at_ms: i64 },
-    Running { enqueued_at_ms: i64, started_at_ms: i64 },
-    Failed { reason: String, retryable: bool },
+    /// `job` is the queue's id of the job, to find it in the queue (or notice it is gone).
+    Queued {
+        enqueued_at_ms: i64,
+        job: String,
+    },
+    Running {
+        enqueued_at_ms: i64,
+        started_at_ms: i64,
+        job: String,
+    },
+    Failed {
+        reason: String,
+        retryable: bool,
+    },
 }
 
 /// Milliseconds since the epoch, the unit of every stored time.

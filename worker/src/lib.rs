@@ -4,7 +4,7 @@
 use std::{future::Future, time::Duration};
 
 use anyhow::Context;
-use apalis::prelude::{BackendExt, BoxDynError, Data, Strategy, WorkerBuilder, WorkerBuilderExt};
+use apalis::prelude::{BackendExt, BoxDynError, Data, Strategy, TaskId, WorkerBuilder, WorkerBuilderExt};
 use explorer::{
     job::{self, JobContext, JobError},
     queue::QueryJob,
@@ -47,8 +47,8 @@ pub async fn run(settings: Settings, shutdown: impl Future<Output = ()> + Send +
         .context("the worker stopped with an error")
 }
 
-async fn handle(task: QueryJob, context: Data<JobContext>) -> Result<(), BoxDynError> {
-    match job::run(task, &context).await {
+async fn handle(task: QueryJob, id: TaskId, context: Data<JobContext>) -> Result<(), BoxDynError> {
+    match job::run(task, &id.to_string(), &context).await {
         Ok(()) => Ok(()),
         // Recorded as the chart's Failed status, which the page shows with a retry button.
         Err(JobError::Query(error)) => {

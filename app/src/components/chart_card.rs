@@ -101,10 +101,13 @@ fn ChartBody(
         Ok(None) => {
             view! { <p class="status empty">"Pick one or more repositories to draw this chart."</p> }.into_any()
         }
-        Ok(Some(ChartReply::Queued { elapsed_ms })) => view! {
+        Ok(Some(ChartReply::Queued { elapsed_ms, position })) => view! {
             <p class="status pending" data-state="queued" role="status">
                 <span class="spinner" aria-hidden="true"></span>
-                {format!("Queued for a worker · {}", seconds(elapsed_ms))}
+                {match position {
+                    Some(p) if p > 1 => format!("Queued for a worker, {p} in line · {}", seconds(elapsed_ms)),
+                    _ => format!("Queued for a worker · {}", seconds(elapsed_ms)),
+                }}
             </p>
         }
         .into_any(),

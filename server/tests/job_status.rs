@@ -1,0 +1,70 @@
+//! What a pending chart reports: its place in the queue, and a job the queue lost is
+//! noticed and queued again instead of being polled forever.
+
+mod support;
+
+use std::{collections::BTreeSet, time::Duration};
+
+use explorer::{cache::Counter, queue::queue_name, Query};
+use serde_json::Value;
+use support::{load_commit_fixture, poll_until_done, TestEnv};
+
+async fn get(client: &reqwest::Client, url: &str) -> Value {
+    let response = client.get(url).send().await.unwrap();
+    assert_eq!(response.status(), 202, "{url}");
+    response.json().await.unwrap()
+}
+
+#[tokio::test]
+async fn queued_charts_report_their_place_in_line() {
+    let mut env = TestEnv::new().await;
+    let base = env.start_server().await;
+    let client = reqwest::Client::new();
+    let urls: Vec<String> = ["10", "11", "10,11"]
+        .iter()
+        .map(|repos| format!("{base}/api/v1/charts/commits-over-time?repos={repos}"))
+        .collect();
+    for url in &urls {
+        assert_eq!(get(&client, url).await["status"], "queued");
+    }
+    let mut places = BTreeSet::new();
+    for url in &urls {
+        let body = get(&client, url).await;
+        places.insert(body["position"].as_u64().unwrap_or_else(|| panic!("no position in {body}")));
+    }
+    assert_eq!(places, BTreeSet::from([1, 2, 3]));
+}
+
+#[tokio::test]
+async fn a_job_the_queue_lost_is_queued_again() {
+    let mut env = TestEnv::new().await;
+    load_commit_fixture(&mut env.db().await).await;
+    let base = env.start_server().await;
+    let client = reqwest::Client::new();
+    let url = format!("{base}/api/v1/charts/commits-over-time?repos=10,11");
+    assert_eq!(get(&client, &url).await["status"], "queued");
+    assert_eq!(env.waiting_jobs().await, 1);
+
+    // Redis loses the queue (a restart without persistence, a careless FLUSH) but not the status.
+    let queue = queue_name(&env.settings.key_prefix);
+    let mut conn = env.cache.connection();
+    redis::cmd("DEL")
+        .arg(format!("{queue}:scheduled"))
+        .arg(format!("{queue}:active"))
+        .arg(format!("{queue}:data"))
+        .query_async::<()>(&mut conn)
+        .await
+        .unwrap();
+    assert_eq!(env.waiting_jobs().await, 0);
+
+    tokio::time::sleep(Duration::from_millis(5_200)).await;
+    let body = get(&client, &url).await;
+    assert_eq!(body["status"], "queued");
+    assert!(body["elapsed_ms"].as_u64().unwrap() >= 5_000, "elapsed time counts from the first request: {body}");
+    assert_eq!(env.waiting_jobs().await, 1, "queued again");
+    assert_eq!(env.cache.counted(Counter::Enqueued(Query::Commits)).await.unwrap(), 2);
+
+    env.start_worker();
+    let done = poll_until_done(&client, &url, Duration::from_secs(30)).await;
+    assert_eq!(done.status(), 200);
+}
