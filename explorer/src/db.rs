@@ -8,7 +8,8 @@ pub fn augur_pool(url: &str, max_connections: u32, statement_timeout: Duration) 
     let timeout_ms = statement_timeout.as_millis();
     PgPoolOptions::new()
         .max_connections(max_connections)
-        .acquire_timeout(Duration::from_secs(10))
+        // An unreachable Augur fails an attempt within seconds; the job's retries take over.
+        .acquire_timeout(Duration::from_secs(3))
         .after_connect(move |conn, _| {
             Box::pin(async move {
                 // The app never writes to Augur; a read-only session makes that a guarantee.

@@ -1,10 +1,12 @@
 use chrono::{DurationRound, TimeDelta, Utc};
 use sqlx::PgPool;
-use tracing::{info, Instrument};
+use std::time::Duration;
+
+use tracing::{info, warn, Instrument};
 
 use crate::{
     cache::{CacheError, Counter},
-    codec::CachedResult,
+    codec::{CachedResult, Frame},
     queue::QueryJob,
     status::{now_ms, JobStatus},
     Cache, ResultKey, Settings,
@@ -24,6 +26,8 @@ pub enum JobError {
     Cache(#[from] CacheError),
     #[error("the Augur query failed: {0}")]
     Query(#[from] sqlx::Error),
+    #[error("the job took longer than its {} s limit", .0.as_secs())]
+    TimedOut(Duration),
 }
 
 /// Runs one query job (`job_id` is the queue's id of it): the Augur query, then the
@@ -47,13 +51,16 @@ pub async fn run(job: QueryJob, job_id: &str, ctx: &JobContext) -> Result<(), Jo
         ctx.cache.set_status(&key, &running, ctx.settings.pending_ttl()).await?;
 
         let started = std::time::Instant::now();
-        ctx.cache.count(Counter::Runs(job.query)).await?;
-        let frame = match job.query.run(&ctx.db, &job.repos).await {
+        let frame = match run_with_retries(&job, ctx).await {
             Ok(frame) => frame,
+            Err(JobError::Cache(error)) => return Err(JobError::Cache(error)),
             Err(error) => {
-                let failed = JobStatus::Failed { reason: describe(&error), retryable: is_transient(&error) };
+                let failed = match &error {
+                    JobError::Query(e) => JobStatus::Failed { reason: describe(e), retryable: is_transient(e) },
+                    other => JobStatus::Failed { reason: other.to_string(), retryable: false },
+                };
                 ctx.cache.set_status(&key, &failed, ctx.settings.pending_ttl()).await?;
-                return Err(error.into());
+                return Err(error);
             }
         };
         let entry = CachedResult {
@@ -73,6 +80,29 @@ pub async fn run(job: QueryJob, job_id: &str, ctx: &JobContext) -> Result<(), Jo
     }
     .instrument(span)
     .await
+}
+
+/// Runs the query, retrying transient failures (Augur restarting, a dropped connection)
+/// with exponential backoff up to the configured attempts; a broken query fails at once.
+/// Each attempt stops a little after PostgreSQL's statement_timeout would have stopped it.
+async fn run_with_retries(job: &QueryJob, ctx: &JobContext) -> Result<Frame, JobError> {
+    let limit = ctx.settings.statement_timeout + Duration::from_secs(30);
+    let mut attempt = 1;
+    loop {
+        ctx.cache.count(Counter::Runs(job.query)).await?;
+        let outcome = tokio::time::timeout(limit, job.query.run(&ctx.db, &job.repos)).await;
+        match outcome {
+            Ok(Ok(frame)) => return Ok(frame),
+            Ok(Err(error)) if is_transient(&error) && attempt < ctx.settings.job_attempts => {
+                let delay = ctx.settings.job_retry_base * 2u32.pow(attempt - 1);
+                warn!(%error, attempt, ?delay, "transient failure, retrying");
+                tokio::time::sleep(delay).await;
+                attempt += 1;
+            }
+            Ok(Err(error)) => return Err(JobError::Query(error)),
+            Err(_) => return Err(JobError::TimedOut(limit)),
+        }
+    }
 }
 
 /// A reason a user can read, without the SQL text.

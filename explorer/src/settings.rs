@@ -19,6 +19,10 @@ pub struct Settings {
     pub statement_timeout: Duration,
     /// Jobs one worker process runs at once.
     pub worker_concurrency: usize,
+    /// Tries of a query that fails for a transient reason (connection lost, Augur restarting).
+    pub job_attempts: u32,
+    /// The wait before the first retry; it doubles for each next one.
+    pub job_retry_base: Duration,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -44,6 +48,8 @@ impl Settings {
             result_ttl: Duration::from_secs(positive(&lookup, "CACHE_TTL_SECS", 24 * 3600)?),
             statement_timeout: Duration::from_secs(positive(&lookup, "STATEMENT_TIMEOUT_SECS", 15 * 60)?),
             worker_concurrency: positive(&lookup, "WORKER_CONCURRENCY", 4)? as usize,
+            job_attempts: positive(&lookup, "JOB_ATTEMPTS", 4)?.min(20) as u32,
+            job_retry_base: Duration::from_millis(positive(&lookup, "JOB_RETRY_BASE_MS", 1_000)?),
         })
     }
 
@@ -85,6 +91,8 @@ impl fmt::Debug for Settings {
             .field("result_ttl", &self.result_ttl)
             .field("statement_timeout", &self.statement_timeout)
             .field("worker_concurrency", &self.worker_concurrency)
+            .field("job_attempts", &self.job_attempts)
+            .field("job_retry_base", &self.job_retry_base)
             .finish()
     }
 }

@@ -50,12 +50,13 @@ pub async fn run(settings: Settings, shutdown: impl Future<Output = ()> + Send +
 async fn handle(task: QueryJob, id: TaskId, context: Data<JobContext>) -> Result<(), BoxDynError> {
     match job::run(task, &id.to_string(), &context).await {
         Ok(()) => Ok(()),
-        // Recorded as the chart's Failed status, which the page shows with a retry button.
-        Err(JobError::Query(error)) => {
-            warn!(%error, "query failed");
+        // Without Redis nothing was recorded: apalis keeps the job and it runs again.
+        Err(JobError::Cache(error)) => Err(error.into()),
+        // Recorded as the chart's Failed status, which the page shows.
+        Err(error) => {
+            warn!(%error, "job failed");
             Ok(())
         }
-        Err(error) => Err(error.into()),
     }
 }
 

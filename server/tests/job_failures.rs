@@ -1,0 +1,55 @@
+//! Failure is a state, not a hang: a broken query fails at once, an unreachable Augur is
+//! retried with backoff up to a bound, and both end as a reason the page can show.
+
+mod support;
+
+use std::time::Duration;
+
+use explorer::{cache::Counter, Query};
+use serde_json::Value;
+use support::{poll_until_done, TestEnv};
+
+#[tokio::test]
+async fn a_query_error_fails_at_once_without_retries() {
+    let mut env = TestEnv::new().await;
+    // An Augur without the commits table: retrying cannot help.
+    sqlx::raw_sql("DROP TABLE augur_data.commits CASCADE").execute(&mut env.db().await).await.unwrap();
+    let base = env.start_server().await;
+    env.start_worker();
+    let client = reqwest::Client::new();
+
+    let response =
+        poll_until_done(&client, &format!("{base}/api/v1/charts/commits-over-time?repos=10"), Duration::from_secs(30))
+            .await;
+    assert_eq!(response.status(), 500);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["status"], "failed");
+    assert_eq!(body["retryable"], false);
+    assert!(body["error"].as_str().unwrap().contains("the database refused the query"), "{body}");
+    assert_eq!(env.cache.counted(Counter::Runs(Query::Commits)).await.unwrap(), 1, "no retry");
+}
+
+#[tokio::test]
+async fn an_unreachable_augur_is_retried_then_reported() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let mut env = TestEnv::with(|name| match name {
+        "DATABASE_URL" => Some(format!("postgres://postgres@127.0.0.1:{port}/augur")),
+        "JOB_ATTEMPTS" => Some("3".to_owned()),
+        "JOB_RETRY_BASE_MS" => Some("50".to_owned()),
+        _ => None,
+    })
+    .await;
+    let base = env.start_server().await;
+    env.start_worker();
+    let client = reqwest::Client::new();
+
+    let response =
+        poll_until_done(&client, &format!("{base}/api/v1/charts/commits-over-time?repos=10"), Duration::from_secs(60))
+            .await;
+    assert_eq!(response.status(), 503);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["status"], "failed");
+    assert_eq!(body["retryable"], true);
+    assert!(body["error"].as_str().unwrap().contains("could not be reached"), "{body}");
+    assert_eq!(env.cache.counted(Counter::Runs(Query::Commits)).await.unwrap(), 3, "three attempts");
+}
