@@ -14,9 +14,19 @@ pub async fn list_repos() -> Result<Vec<RepoEntry>, ServerFnError> {
 }
 
 /// A chart's data if cached; otherwise queues its job (once) and says how it is going.
+/// `retry` first forgets a failure of the chart's job, so that it runs again.
 #[server]
-pub async fn chart_data(chart: ChartId, repos: Vec<i64>, controls: ChartControls) -> Result<ChartReply, ServerFnError> {
+pub async fn chart_data(
+    chart: ChartId,
+    repos: Vec<i64>,
+    controls: ChartControls,
+    retry: bool,
+) -> Result<ChartReply, ServerFnError> {
     let service = expect_context::<explorer::ChartService>();
     let repos = explorer::RepoSet::new(repos).map_err(|e| ServerFnError::new(e.to_string()))?;
-    service.chart(chart, &repos, &controls).await.map_err(|e| ServerFnError::new(e.to_string()))
+    let reply = match retry {
+        true => service.retry(chart, &repos, &controls).await,
+        false => service.chart(chart, &repos, &controls).await,
+    };
+    reply.map_err(|e| ServerFnError::new(e.to_string()))
 }

@@ -68,6 +68,22 @@ impl ChartService {
         .await
     }
 
+    /// Asks again for a chart whose job failed: the failure is forgotten and the job queued
+    /// anew. For a chart in any other state this is the same as asking for it.
+    pub async fn retry(
+        &self,
+        chart: ChartId,
+        repos: &RepoSet,
+        controls: &ChartControls,
+    ) -> Result<ChartReply, ServiceError> {
+        let key = ResultKey::new(viz::query_for(chart), repos);
+        if let Some(JobStatus::Failed { .. }) = self.cache.status(&key).await? {
+            info!(%key, "retry requested");
+            self.cache.clear_status(&key).await?;
+        }
+        self.chart(chart, repos, controls).await
+    }
+
     /// Reports a pending job, and puts it back on the queue if the queue lost it.
     async fn follow(&self, status: JobStatus, job: QueryJob, key: &ResultKey) -> Result<ChartReply, ServiceError> {
         let (enqueued_at_ms, id) = match status {

@@ -6,7 +6,7 @@ use axum::{
     extract::{Path, Query, State},
     http::{header, HeaderValue, StatusCode},
     response::{IntoResponse, Response},
-    routing::get,
+    routing::{get, post},
     Json, Router,
 };
 use charts::{ChartControls, ChartId, ChartReply, Interval};
@@ -16,7 +16,7 @@ use serde_json::json;
 use crate::AppState;
 
 pub fn routes() -> Router<AppState> {
-    Router::new().route("/charts/{chart}", get(chart))
+    Router::new().route("/charts/{chart}", get(chart)).route("/charts/{chart}/retry", post(retry))
 }
 
 const PARAMETERS: [&str; 3] = ["repos", "interval", "format"];
@@ -74,11 +74,29 @@ async fn chart(
     Path(slug): Path<String>,
     Query(params): Query<HashMap<String, String>>,
 ) -> Response {
+    answer(state, slug, params, false).await
+}
+
+/// `POST /api/v1/charts/<chart-id>/retry?repos=...`: forget a failure and queue the job again.
+async fn retry(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    Query(params): Query<HashMap<String, String>>,
+) -> Response {
+    answer(state, slug, params, true).await
+}
+
+async fn answer(state: AppState, slug: String, params: HashMap<String, String>, retry: bool) -> Response {
     let (chart, repos, controls, format) = match parse(&slug, &params) {
         Ok(parsed) => parsed,
         Err(error) => return error.into_response(),
     };
-    let reply = match state.charts.chart(chart, &repos, &controls).await {
+    let reply = if retry {
+        state.charts.retry(chart, &repos, &controls).await
+    } else {
+        state.charts.chart(chart, &repos, &controls).await
+    };
+    let reply = match reply {
         Ok(reply) => reply,
         Err(e) => return ApiError { status: StatusCode::SERVICE_UNAVAILABLE, message: e.to_string() }.into_response(),
     };

@@ -53,3 +53,26 @@ async fn an_unreachable_augur_is_retried_then_reported() {
     assert!(body["error"].as_str().unwrap().contains("could not be reached"), "{body}");
     assert_eq!(env.cache.counted(Counter::Runs(Query::Commits)).await.unwrap(), 3, "three attempts");
 }
+
+#[tokio::test]
+async fn retry_runs_a_failed_chart_again() {
+    let mut env = TestEnv::new().await;
+    support::load_commit_fixture(&mut env.db().await).await;
+    sqlx::raw_sql("ALTER TABLE augur_data.commits RENAME TO commits_away").execute(&mut env.db().await).await.unwrap();
+    let base = env.start_server().await;
+    env.start_worker();
+    let client = reqwest::Client::new();
+    let url = format!("{base}/api/v1/charts/commits-over-time?repos=10,11");
+    assert_eq!(poll_until_done(&client, &url, Duration::from_secs(30)).await.status(), 500);
+    // Still failed when asked again: a failure is remembered, not retried behind the user's back.
+    assert_eq!(client.get(&url).send().await.unwrap().status(), 500);
+
+    sqlx::raw_sql("ALTER TABLE augur_data.commits_away RENAME TO commits").execute(&mut env.db().await).await.unwrap();
+    let retried =
+        client.post(format!("{base}/api/v1/charts/commits-over-time/retry?repos=10,11")).send().await.unwrap();
+    assert_eq!(retried.status(), 202);
+    let done = poll_until_done(&client, &url, Duration::from_secs(30)).await;
+    assert_eq!(done.status(), 200);
+    let body: Value = done.json().await.unwrap();
+    assert_eq!(body["data"]["series"][0]["values"], serde_json::json!([1, 3]));
+}

@@ -20,13 +20,18 @@ type Answer = (Vec<i64>, Interval, Result<Option<ChartReply>, ServerFnError>);
 pub fn ChartCard(chart: ChartId, repos: Signal<Vec<i64>>) -> impl IntoView {
     let interval = RwSignal::new(Interval::default());
     let poll = RwSignal::new(0u32);
+    // Retrying asks the server to forget the failure; the answer is then fetched as usual.
+    let retry = Action::new(move |_: &()| {
+        let (repos, interval) = (repos.get_untracked(), interval.get_untracked());
+        async move { chart_data(chart, repos, ChartControls { interval }, true).await }
+    });
     let reply: Resource<Answer> = Resource::new(
-        move || (repos.get(), interval.get(), poll.get()),
-        move |(repos, interval, _)| async move {
+        move || (repos.get(), interval.get(), poll.get(), retry.version().get()),
+        move |(repos, interval, _, _)| async move {
             if repos.is_empty() {
                 return (repos, interval, Ok(None));
             }
-            let answer = chart_data(chart, repos.clone(), ChartControls { interval }).await.map(Some);
+            let answer = chart_data(chart, repos.clone(), ChartControls { interval }, false).await.map(Some);
             (repos, interval, answer)
         },
     );
@@ -78,7 +83,7 @@ pub fn ChartCard(chart: ChartId, repos: Signal<Vec<i64>>) -> impl IntoView {
                 {move || Suspend::new(async move {
                     let (drawn_repos, drawn_interval, answer) = reply.await;
                     let csv_href = csv_href(chart, &drawn_repos, drawn_interval);
-                    view! { <ChartBody answer drawn_interval csv_href /> }
+                    view! { <ChartBody answer drawn_interval csv_href retry /> }
                 })}
             </Transition>
         </section>
@@ -96,6 +101,7 @@ fn ChartBody(
     answer: Result<Option<ChartReply>, ServerFnError>,
     drawn_interval: Interval,
     csv_href: String,
+    retry: Action<(), Result<ChartReply, ServerFnError>>,
 ) -> impl IntoView {
     match answer {
         Ok(None) => {
@@ -139,10 +145,19 @@ fn ChartBody(
             }
         }
         Ok(Some(ChartReply::Failed { error, retryable })) => view! {
-            <p class="status error" data-state="failed" role="alert">
-                {format!("This chart could not be computed: {error}")}
-                {retryable.then_some(" It may work if you try again later.")}
-            </p>
+            <div class="status error" data-state="failed" role="alert">
+                <p>
+                    {format!("This chart could not be computed: {error}.")}
+                    {if retryable {
+                        " It may work if you try again."
+                    } else {
+                        " Trying again helps only once the cause is fixed."
+                    }}
+                </p>
+                <button type="button" class="retry" on:click=move |_| { retry.dispatch(()); }>
+                    "Try again"
+                </button>
+            </div>
         }
         .into_any(),
         Err(error) => view! {
