@@ -11,6 +11,8 @@ pub enum Counter {
     Runs(Query),
     /// Jobs the web tier put on the queue.
     Enqueued(Query),
+    /// Repos that Augur queries covered: a cached repo is never queried again.
+    QueriedRepos(Query),
 }
 
 /// Redis holds everything shared between replicas: results, job statuses and counters.
@@ -57,7 +59,31 @@ impl Cache {
         match counter {
             Counter::Runs(query) => format!("{}stats:runs:{}", self.prefix, query.name()),
             Counter::Enqueued(query) => format!("{}stats:enqueued:{}", self.prefix, query.name()),
+            Counter::QueriedRepos(query) => format!("{}stats:queried_repos:{}", self.prefix, query.name()),
         }
+    }
+
+    /// One repo's share of a query's result: what lets a new selection reuse the repos
+    /// that earlier ones already computed.
+    pub fn part_key(&self, query: Query, repo: i64) -> String {
+        format!("{}part:{}:{}:{}", self.prefix, query.name(), query.version(), repo)
+    }
+
+    /// The cached parts of `repos`, in their order; `None` where a repo has none.
+    pub async fn parts(&self, query: Query, repos: &[i64]) -> Result<Vec<Option<Vec<u8>>>, CacheError> {
+        if repos.is_empty() {
+            return Ok(Vec::new());
+        }
+        let keys: Vec<String> = repos.iter().map(|r| self.part_key(query, *r)).collect();
+        redis::cmd("MGET").arg(keys).query_async(&mut self.conn.clone()).await
+    }
+
+    pub async fn put_parts(&self, query: Query, parts: &[(i64, Vec<u8>)], ttl: Duration) -> Result<(), CacheError> {
+        let mut pipe = redis::pipe();
+        for (repo, bytes) in parts {
+            pipe.set_ex(self.part_key(query, *repo), bytes, ttl.as_secs().max(1)).ignore();
+        }
+        pipe.query_async::<()>(&mut self.conn.clone()).await
     }
 
     pub async fn result(&self, key: &ResultKey) -> Result<Option<Vec<u8>>, CacheError> {
@@ -118,7 +144,11 @@ impl Cache {
 
     /// Adds one to a fleet-wide counter.
     pub async fn count(&self, counter: Counter) -> Result<(), CacheError> {
-        self.conn.clone().incr(self.counter_key(counter), 1).await
+        self.count_by(counter, 1).await
+    }
+
+    pub async fn count_by(&self, counter: Counter, n: u64) -> Result<(), CacheError> {
+        self.conn.clone().incr(self.counter_key(counter), n).await
     }
 
     pub async fn counted(&self, counter: Counter) -> Result<u64, CacheError> {

@@ -54,6 +54,54 @@ impl Frame {
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
+
+    /// The rows of each value of an integer column (a repo id, say), in frames of the
+    /// same columns. `keys` with no rows get an empty frame.
+    pub fn split_by(&self, column: &str, keys: &[i64]) -> Option<Vec<(i64, Frame)>> {
+        let values = self.i64(column)?;
+        let mut parts: Vec<(i64, Vec<usize>)> = keys.iter().map(|k| (*k, Vec::new())).collect();
+        let index: std::collections::HashMap<i64, usize> = keys.iter().enumerate().map(|(i, k)| (*k, i)).collect();
+        for (row, value) in values.iter().enumerate() {
+            if let Some(&part) = index.get(value) {
+                parts[part].1.push(row);
+            }
+        }
+        Some(parts.into_iter().map(|(key, rows)| (key, self.take_rows(&rows))).collect())
+    }
+
+    fn take_rows(&self, rows: &[usize]) -> Frame {
+        let columns = self
+            .columns
+            .iter()
+            .map(|(name, column)| {
+                let taken = match column {
+                    Column::I64(values) => Column::I64(rows.iter().map(|r| values[*r]).collect()),
+                };
+                (name.clone(), taken)
+            })
+            .collect();
+        Frame { columns }
+    }
+
+    /// The rows of all `frames` in one frame; they must have the same columns in the same order.
+    pub fn concat(frames: &[Frame]) -> Option<Frame> {
+        let (first, rest) = frames.split_first()?;
+        let mut out = first.clone();
+        for frame in rest {
+            if frame.columns.len() != out.columns.len() {
+                return None;
+            }
+            for ((name, into), (other_name, from)) in out.columns.iter_mut().zip(&frame.columns) {
+                if name != other_name {
+                    return None;
+                }
+                match (into, from) {
+                    (Column::I64(into), Column::I64(from)) => into.extend_from_slice(from),
+                }
+            }
+        }
+        Some(out)
+    }
 }
 
 /// A result as stored in the cache, with what the UI shows about it.
@@ -75,6 +123,17 @@ pub enum CodecError {
 }
 
 impl CachedResult {
+    /// One result from per-repo parts: their rows together, as of the oldest part.
+    /// `None` without parts or when their columns differ.
+    pub fn assemble(parts: &[CachedResult]) -> Option<CachedResult> {
+        let frames: Vec<Frame> = parts.iter().map(|p| p.frame.clone()).collect();
+        Some(CachedResult {
+            query_version: parts.first()?.query_version,
+            computed_at: parts.iter().map(|p| p.computed_at).min()?,
+            frame: Frame::concat(&frames)?,
+        })
+    }
+
     pub fn encode(&self) -> Vec<u8> {
         let mut body = Vec::new();
         put_uvarint(&mut body, u64::from(self.query_version));
@@ -217,6 +276,20 @@ mod tests {
         assert_eq!(CachedResult::decode(b"{\"json\":1}"), Err(CodecError::UnknownFormat));
         let bytes = sample().encode();
         assert!(CachedResult::decode(&bytes[..bytes.len() - 3]).is_err());
+    }
+
+    #[test]
+    fn split_and_concat_give_back_the_rows() {
+        let frame = Frame::new()
+            .with_column("repo_id", Column::I64(vec![2, 1, 2, 1]))
+            .with_column("ts", Column::I64(vec![10, 20, 30, 40]));
+        let parts = frame.split_by("repo_id", &[1, 2, 3]).unwrap();
+        assert_eq!(parts.iter().map(|(k, f)| (*k, f.len())).collect::<Vec<_>>(), vec![(1, 2), (2, 2), (3, 0)]);
+        assert_eq!(parts[0].1.i64("ts").unwrap(), &[20, 40]);
+        let frames: Vec<Frame> = parts.into_iter().map(|(_, f)| f).collect();
+        let joined = Frame::concat(&frames).unwrap();
+        assert_eq!(joined.i64("ts").unwrap(), &[20, 40, 10, 30]);
+        assert!(frame.split_by("missing", &[1]).is_none());
     }
 
     #[test]

@@ -9,7 +9,7 @@ use crate::{
     codec::{CachedResult, Frame},
     queue::QueryJob,
     status::{now_ms, JobStatus},
-    Cache, ResultKey, Settings,
+    Cache, Query, RepoSet, ResultKey, Settings,
 };
 
 /// What a worker needs to run jobs.
@@ -51,8 +51,8 @@ pub async fn run(job: QueryJob, job_id: &str, ctx: &JobContext) -> Result<(), Jo
         ctx.cache.set_status(&key, &running, ctx.settings.pending_ttl()).await?;
 
         let started = std::time::Instant::now();
-        let frame = match run_with_retries(&job, ctx).await {
-            Ok(frame) => frame,
+        let entry = match compute(&job, ctx).await {
+            Ok(entry) => entry,
             Err(JobError::Cache(error)) => return Err(JobError::Cache(error)),
             Err(error) => {
                 let failed = match &error {
@@ -63,13 +63,11 @@ pub async fn run(job: QueryJob, job_id: &str, ctx: &JobContext) -> Result<(), Jo
                 return Err(error);
             }
         };
-        let entry = CachedResult {
-            query_version: job.query.version(),
-            computed_at: Utc::now().duration_trunc(TimeDelta::milliseconds(1)).unwrap_or_else(|_| Utc::now()),
-            frame,
-        };
+        // The whole selection is only as fresh as its oldest part.
+        let age = (Utc::now() - entry.computed_at).to_std().unwrap_or_default();
+        let ttl = ctx.settings.result_ttl.saturating_sub(age).max(Duration::from_secs(1));
         let bytes = entry.encode();
-        ctx.cache.put_result(&key, &bytes, ctx.settings.result_ttl).await?;
+        ctx.cache.put_result(&key, &bytes, ttl).await?;
         info!(
             rows = entry.frame.len(),
             bytes = bytes.len(),
@@ -82,15 +80,44 @@ pub async fn run(job: QueryJob, job_id: &str, ctx: &JobContext) -> Result<(), Jo
     .await
 }
 
+/// The selection's result: the cached parts of repos computed before, and the query run
+/// for the others only, whose parts are cached in turn.
+async fn compute(job: &QueryJob, ctx: &JobContext) -> Result<CachedResult, JobError> {
+    let query = job.query;
+    let ids = job.repos.ids();
+    let mut parts = Vec::with_capacity(ids.len());
+    let mut missing = Vec::new();
+    for (repo, bytes) in ids.iter().zip(ctx.cache.parts(query, ids).await?) {
+        match bytes.map(|b| CachedResult::decode(&b)) {
+            Some(Ok(part)) => parts.push(part),
+            _ => missing.push(*repo),
+        }
+    }
+    if let Ok(missing_repos) = RepoSet::new(missing.iter().copied()) {
+        let frame = run_with_retries(query, &missing_repos, ctx).await?;
+        ctx.cache.count_by(Counter::QueriedRepos(query), missing.len() as u64).await?;
+        let computed_at = Utc::now().duration_trunc(TimeDelta::milliseconds(1)).unwrap_or_else(|_| Utc::now());
+        let split = frame.split_by("repo_id", &missing).expect("every query's frame has a repo_id column");
+        let mut encoded = Vec::with_capacity(split.len());
+        for (repo, frame) in split {
+            let part = CachedResult { query_version: query.version(), computed_at, frame };
+            encoded.push((repo, part.encode()));
+            parts.push(part);
+        }
+        ctx.cache.put_parts(query, &encoded, ctx.settings.result_ttl).await?;
+    }
+    Ok(CachedResult::assemble(&parts).expect("a selection has at least one repo, and parts of one query share columns"))
+}
+
 /// Runs the query, retrying transient failures (Augur restarting, a dropped connection)
 /// with exponential backoff up to the configured attempts; a broken query fails at once.
 /// Each attempt stops a little after PostgreSQL's statement_timeout would have stopped it.
-async fn run_with_retries(job: &QueryJob, ctx: &JobContext) -> Result<Frame, JobError> {
+async fn run_with_retries(query: Query, repos: &RepoSet, ctx: &JobContext) -> Result<Frame, JobError> {
     let limit = ctx.settings.statement_timeout + Duration::from_secs(30);
     let mut attempt = 1;
     loop {
-        ctx.cache.count(Counter::Runs(job.query)).await?;
-        let outcome = tokio::time::timeout(limit, job.query.run(&ctx.db, &job.repos)).await;
+        ctx.cache.count(Counter::Runs(query)).await?;
+        let outcome = tokio::time::timeout(limit, query.run(&ctx.db, repos)).await;
         match outcome {
             Ok(Ok(frame)) => return Ok(frame),
             Ok(Err(error)) if is_transient(&error) && attempt < ctx.settings.job_attempts => {

@@ -9,7 +9,7 @@ use crate::{
     codec::CachedResult,
     queue::{self, JobQueue, Place, QueryJob},
     status::{elapsed_since, now_ms, JobStatus},
-    viz, Cache, RepoSet, ResultKey, Settings,
+    viz, Cache, Query, RepoSet, ResultKey, Settings,
 };
 
 /// What the web tier does for a chart: answer from the cache, or make sure exactly one
@@ -58,6 +58,10 @@ impl ChartService {
                     }
                 }
             }
+            // Every repo computed before, by whatever selections: no job needed.
+            if let Some(entry) = self.assembled(query, repos).await? {
+                return Ok(ready(chart, &entry, controls));
+            }
             let job = QueryJob { query, repos: repos.clone() };
             match self.cache.status(&key).await? {
                 Some(status) => self.follow(status, job, &key).await,
@@ -66,6 +70,18 @@ impl ChartService {
         }
         .instrument(span)
         .await
+    }
+
+    /// The result assembled from per-repo parts, when every repo has one.
+    async fn assembled(&self, query: Query, repos: &RepoSet) -> Result<Option<CachedResult>, ServiceError> {
+        let mut parts = Vec::with_capacity(repos.ids().len());
+        for bytes in self.cache.parts(query, repos.ids()).await? {
+            match bytes.map(|b| CachedResult::decode(&b)) {
+                Some(Ok(part)) => parts.push(part),
+                _ => return Ok(None),
+            }
+        }
+        Ok(CachedResult::assemble(&parts))
     }
 
     /// Asks again for a chart whose job failed: the failure is forgotten and the job queued
@@ -169,7 +185,6 @@ fn ready(chart: ChartId, entry: &CachedResult, controls: &ChartControls) -> Char
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{Query, RepoSet};
 
     #[test]
     fn job_ids_survive_the_queue_unchanged() {
