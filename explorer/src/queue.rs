@@ -39,9 +39,7 @@ pub fn connect(redis_url: &str, prefix: &str) -> Result<JobQueue, redis::RedisEr
             // A worker that misses three 5 s heartbeats is dead (kill -9, lost node): the
             // others put its in-flight jobs back on the queue after 15 s, not apalis' 5 min.
             .heartbeat_interval(HEARTBEAT)
-            .missed_heartbeats(3)
-            // Results live in our cache; apalis' own copies would never expire (apalis-redis issue 10).
-            .persist_results(false),
+            .missed_heartbeats(3),
     ))
 }
 
@@ -79,6 +77,22 @@ pub async fn place(conn: &mut ConnectionManager, prefix: &str, job: &str) -> Res
         (None, None, true) => Place::Taken,
         (None, None, false) => Place::Missing,
     })
+}
+
+/// Drops what apalis keeps of finished jobs (their data, metadata and ids), which it
+/// never expires itself (apalis-redis issue 10); returns how many jobs were cleaned.
+/// Pending and running jobs are left alone.
+pub async fn vacuum(queue: &mut JobQueue) -> Result<usize, apalis_redis::Error> {
+    use apalis_core::backend::Vacuum;
+
+    let cleaned = queue.vacuum().await?;
+    let done = format!("{}:done", queue_name_of(queue));
+    redis::cmd("DEL").arg(done).query_async::<()>(queue.get_connection()).await?;
+    Ok(cleaned)
+}
+
+fn queue_name_of(queue: &JobQueue) -> String {
+    queue.get_config().queue.as_ref().to_owned()
 }
 
 /// Jobs waiting for a worker (queue depth). apalis stamps every job with a run time, so

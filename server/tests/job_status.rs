@@ -68,3 +68,37 @@ async fn a_job_the_queue_lost_is_queued_again() {
     let done = poll_until_done(&client, &url, Duration::from_secs(30)).await;
     assert_eq!(done.status(), 200);
 }
+
+#[tokio::test]
+async fn the_queue_keeps_nothing_of_finished_jobs_after_vacuum() {
+    let mut env = TestEnv::new().await;
+    load_commit_fixture(&mut env.db().await).await;
+    let base = env.start_server().await;
+    env.start_worker();
+    let client = reqwest::Client::new();
+    for repos in ["10", "11"] {
+        let url = format!("{base}/api/v1/charts/commits-over-time?repos={repos}");
+        poll_until_done(&client, &url, Duration::from_secs(30)).await;
+    }
+    let queue = queue_name(&env.settings.key_prefix);
+    let mut conn = env.cache.connection();
+    let leftovers = |mut conn: redis::aio::ConnectionManager| {
+        let queue = queue.clone();
+        async move {
+            let data: u64 = redis::cmd("HLEN").arg(format!("{queue}:data")).query_async(&mut conn).await.unwrap();
+            let done: u64 = redis::cmd("SCARD").arg(format!("{queue}:done")).query_async(&mut conn).await.unwrap();
+            let meta: Vec<String> =
+                redis::cmd("KEYS").arg(format!("{queue}:meta:*")).query_async(&mut conn).await.unwrap();
+            (data, done, meta.len())
+        }
+    };
+    // Give apalis a moment to record both jobs as done.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let (data, _, meta) = leftovers(conn.clone()).await;
+    assert_eq!((data, meta), (2, 2), "apalis keeps finished jobs until cleaned");
+
+    let mut jobs = explorer::queue::connect(&env.settings.redis_url, &env.settings.key_prefix).unwrap();
+    assert_eq!(explorer::queue::vacuum(&mut jobs).await.unwrap(), 2);
+    assert_eq!(leftovers(conn.clone()).await, (0, 0, 0));
+    let _: () = redis::cmd("PING").query_async(&mut conn).await.unwrap();
+}

@@ -29,12 +29,13 @@ pub async fn run(settings: Settings, shutdown: impl Future<Output = ()> + Send +
     let polling = Strategy::new()
         .stream(explorer::queue::wakeups(&settings.redis_url, &settings.key_prefix))
         .interval(Duration::from_secs(1));
+    let janitor = tokio::spawn(janitor(queue.clone(), cache.clone()));
     let queue = queue.poll_with_strategy(polling);
     let name = unique_name();
     info!(worker = %name, concurrency = settings.worker_concurrency, "worker started");
     let concurrency = settings.worker_concurrency;
     let context = JobContext { db, cache, settings };
-    WorkerBuilder::new(name)
+    let ran = WorkerBuilder::new(name)
         .backend(queue)
         .data(context)
         .concurrency(concurrency)
@@ -44,7 +45,25 @@ pub async fn run(settings: Settings, shutdown: impl Future<Output = ()> + Send +
             Ok::<(), std::io::Error>(())
         })
         .await
-        .context("the worker stopped with an error")
+        .context("the worker stopped with an error");
+    janitor.abort();
+    ran
+}
+
+/// Once a minute, one worker of the fleet cleans what apalis keeps of finished jobs.
+async fn janitor(mut queue: explorer::queue::JobQueue, cache: Cache) {
+    let mut tick = tokio::time::interval(Duration::from_secs(60));
+    loop {
+        tick.tick().await;
+        match cache.try_lock("vacuum", Duration::from_secs(50)).await {
+            Ok(true) => match explorer::queue::vacuum(&mut queue).await {
+                Ok(cleaned) => info!(cleaned, "cleaned finished jobs from the queue"),
+                Err(error) => warn!(%error, "could not clean finished jobs"),
+            },
+            Ok(false) => {}
+            Err(error) => warn!(%error, "could not clean finished jobs"),
+        }
+    }
 }
 
 async fn handle(task: QueryJob, id: TaskId, context: Data<JobContext>) -> Result<(), BoxDynError> {
