@@ -30,7 +30,7 @@ cargo build --release -p worker
 export LEPTOS_SITE_ADDR="${LEPTOS_SITE_ADDR:-127.0.0.1:3000}"
 export LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_PKG_DIR=pkg LEPTOS_OUTPUT_NAME=explorer
 
-target/release/worker &
+WORKER_METRICS_ADDR="${WORKER_METRICS_ADDR:-127.0.0.1:9464}" target/release/worker &
 worker_pid=$!
 trap 'kill "$worker_pid" 2>/dev/null || true' EXIT
 

@@ -7,6 +7,7 @@ use tracing::{info, warn, Instrument};
 use crate::{
     cache::{CacheError, Counter},
     codec::{CachedResult, Frame},
+    metrics::{InFlight, Metrics, METRICS},
     queue::QueryJob,
     status::{now_ms, JobStatus},
     Cache, Query, RepoSet, ResultKey, Settings,
@@ -55,6 +56,7 @@ pub async fn run(job: QueryJob, job_id: &str, ctx: &JobContext) -> Result<(), Jo
             Ok(entry) => entry,
             Err(JobError::Cache(error)) => return Err(JobError::Cache(error)),
             Err(error) => {
+                Metrics::inc(&METRICS.jobs_failed);
                 let failed = match &error {
                     JobError::Query(e) => JobStatus::Failed { reason: describe(e), retryable: is_transient(e) },
                     other => JobStatus::Failed { reason: other.to_string(), retryable: false },
@@ -68,6 +70,8 @@ pub async fn run(job: QueryJob, job_id: &str, ctx: &JobContext) -> Result<(), Jo
         let ttl = ctx.settings.result_ttl.saturating_sub(age).max(Duration::from_secs(1));
         let bytes = entry.encode();
         ctx.cache.put_result(&key, &bytes, ttl).await?;
+        Metrics::inc(&METRICS.jobs_done);
+        METRICS.observe_job(started.elapsed());
         info!(
             rows = entry.frame.len(),
             bytes = bytes.len(),
@@ -117,7 +121,9 @@ async fn run_with_retries(query: Query, repos: &RepoSet, ctx: &JobContext) -> Re
     let mut attempt = 1;
     loop {
         ctx.cache.count(Counter::Runs(query)).await?;
+        let in_flight = InFlight::start();
         let outcome = tokio::time::timeout(limit, query.run(&ctx.db, repos)).await;
+        drop(in_flight);
         match outcome {
             Ok(Ok(frame)) => return Ok(frame),
             Ok(Err(error)) if is_transient(&error) && attempt < ctx.settings.job_attempts => {

@@ -7,6 +7,7 @@ use tracing::{info, warn, Instrument};
 use crate::{
     cache::{CacheError, Counter},
     codec::CachedResult,
+    metrics::{Metrics, METRICS},
     queue::{self, JobQueue, Place, QueryJob},
     status::{elapsed_since, now_ms, JobStatus},
     viz, Cache, Query, RepoSet, ResultKey, Settings,
@@ -48,9 +49,13 @@ impl ChartService {
         let key = ResultKey::new(query, repos);
         let span = tracing::info_span!("chart", chart = chart.slug(), %key);
         async move {
+            Metrics::inc(&METRICS.chart_requests);
             if let Some(bytes) = self.cache.result(&key).await? {
                 match CachedResult::decode(&bytes) {
-                    Ok(entry) => return Ok(ready(chart, &entry, controls)),
+                    Ok(entry) => {
+                        Metrics::inc(&METRICS.cache_hits);
+                        return Ok(ready(chart, &entry, controls));
+                    }
                     Err(error) => {
                         // Never serve what cannot be read: drop it and compute it again.
                         warn!(%error, "dropping unreadable cache entry");
@@ -60,8 +65,10 @@ impl ChartService {
             }
             // Every repo computed before, by whatever selections: no job needed.
             if let Some(entry) = self.assembled(query, repos).await? {
+                Metrics::inc(&METRICS.cache_hits);
                 return Ok(ready(chart, &entry, controls));
             }
+            Metrics::inc(&METRICS.cache_misses);
             let job = QueryJob { query, repos: repos.clone() };
             match self.cache.status(&key).await? {
                 Some(status) => self.follow(status, job, &key).await,
@@ -157,6 +164,7 @@ impl ChartService {
             return Err(ServiceError::QueueUnavailable(error.to_string()));
         }
         self.cache.count(Counter::Enqueued(query)).await?;
+        Metrics::inc(&METRICS.jobs_enqueued);
         // Lost wake-ups only delay the job until a worker's next poll: not worth failing for.
         if let Err(error) = queue::announce(&mut self.cache.connection(), self.cache.prefix()).await {
             warn!(%error, "could not announce the job to idle workers");

@@ -23,6 +23,8 @@ pub struct Settings {
     pub job_attempts: u32,
     /// The wait before the first retry; it doubles for each next one.
     pub job_retry_base: Duration,
+    /// Where a worker serves /metrics, /healthz and /readyz; none when unset.
+    pub worker_metrics_addr: Option<std::net::SocketAddr>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -50,6 +52,14 @@ impl Settings {
             worker_concurrency: positive(&lookup, "WORKER_CONCURRENCY", 4)? as usize,
             job_attempts: positive(&lookup, "JOB_ATTEMPTS", 4)?.min(20) as u32,
             job_retry_base: Duration::from_millis(positive(&lookup, "JOB_RETRY_BASE_MS", 1_000)?),
+            worker_metrics_addr: match lookup("WORKER_METRICS_ADDR") {
+                None => None,
+                Some(value) => Some(value.trim().parse().map_err(|_| SettingsError {
+                    name: "WORKER_METRICS_ADDR",
+                    value,
+                    reason: "expected an address such as 0.0.0.0:9464",
+                })?),
+            },
         })
     }
 
@@ -93,6 +103,7 @@ impl fmt::Debug for Settings {
             .field("worker_concurrency", &self.worker_concurrency)
             .field("job_attempts", &self.job_attempts)
             .field("job_retry_base", &self.job_retry_base)
+            .field("worker_metrics_addr", &self.worker_metrics_addr)
             .finish()
     }
 }

@@ -83,6 +83,7 @@ fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
+        .route("/metrics", get(metrics))
         .nest("/api/v1", api::routes())
         .leptos_routes_with_context(&state, routes, context, app_shell)
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
@@ -96,4 +97,10 @@ async fn readyz(axum::extract::State(state): axum::extract::State<AppState>) -> 
         Ok(()) => (StatusCode::OK, "ready"),
         Err(_) => (StatusCode::SERVICE_UNAVAILABLE, "redis unavailable"),
     }
+}
+
+async fn metrics(axum::extract::State(state): axum::extract::State<AppState>) -> String {
+    let cache = state.charts.cache();
+    let depth = explorer::queue::waiting(&mut cache.connection(), cache.prefix()).await.ok();
+    explorer::metrics::METRICS.render(depth)
 }

@@ -30,6 +30,15 @@ pub async fn run(settings: Settings, shutdown: impl Future<Output = ()> + Send +
         .stream(explorer::queue::wakeups(&settings.redis_url, &settings.key_prefix))
         .interval(Duration::from_secs(1));
     let janitor = tokio::spawn(janitor(queue.clone(), cache.clone()));
+    let probes = match settings.worker_metrics_addr {
+        Some(addr) => {
+            let listener =
+                tokio::net::TcpListener::bind(addr).await.with_context(|| format!("could not listen on {addr}"))?;
+            info!(%addr, "serving /metrics, /healthz and /readyz");
+            Some(tokio::spawn(serve_probes(listener, cache.clone(), db.clone())))
+        }
+        None => None,
+    };
     let queue = queue.poll_with_strategy(polling);
     let name = unique_name();
     info!(worker = %name, concurrency = settings.worker_concurrency, "worker started");
@@ -47,7 +56,47 @@ pub async fn run(settings: Settings, shutdown: impl Future<Output = ()> + Send +
         .await
         .context("the worker stopped with an error");
     janitor.abort();
+    if let Some(probes) = probes {
+        probes.abort();
+    }
     ran
+}
+
+/// /metrics for Prometheus; /healthz while the process is up; /readyz when Redis and
+/// Augur both answer.
+async fn serve_probes(listener: tokio::net::TcpListener, cache: Cache, db: sqlx::PgPool) {
+    use axum::{http::StatusCode, routing::get, Router};
+
+    let metrics_cache = cache.clone();
+    let router = Router::new()
+        .route("/healthz", get(|| async { "ok" }))
+        .route(
+            "/metrics",
+            get(move || {
+                let cache = metrics_cache.clone();
+                async move {
+                    let depth = explorer::queue::waiting(&mut cache.connection(), cache.prefix()).await.ok();
+                    explorer::metrics::METRICS.render(depth)
+                }
+            }),
+        )
+        .route(
+            "/readyz",
+            get(move || {
+                let (cache, db) = (cache.clone(), db.clone());
+                async move {
+                    let augur = sqlx::query("SELECT 1").execute(&db).await;
+                    match (cache.ping().await, augur) {
+                        (Ok(()), Ok(_)) => (StatusCode::OK, "ready"),
+                        (Err(_), _) => (StatusCode::SERVICE_UNAVAILABLE, "redis unavailable"),
+                        (_, Err(_)) => (StatusCode::SERVICE_UNAVAILABLE, "augur unavailable"),
+                    }
+                }
+            }),
+        );
+    if let Err(error) = axum::serve(listener, router).await {
+        warn!(%error, "the probe server stopped");
+    }
 }
 
 /// Once a minute, one worker of the fleet cleans what apalis keeps of finished jobs.

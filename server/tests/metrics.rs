@@ -1,0 +1,41 @@
+//! /metrics on the web server and the worker, and the worker's probes. A test binary of
+//! its own: the counters are per process.
+
+mod support;
+
+use std::time::Duration;
+
+use support::{load_commit_fixture, poll_until_done, TestEnv};
+
+fn metric(text: &str, name: &str) -> f64 {
+    text.lines()
+        .find_map(|line| line.strip_prefix(name)?.strip_prefix(' ')?.parse().ok())
+        .unwrap_or_else(|| panic!("no {name} in\n{text}"))
+}
+
+#[tokio::test]
+async fn web_and_worker_report_cache_use_jobs_and_queue_depth() {
+    let worker_addr = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
+    let mut env = TestEnv::with(|name| (name == "WORKER_METRICS_ADDR").then(|| worker_addr.to_string())).await;
+    load_commit_fixture(&mut env.db().await).await;
+    let base = env.start_server().await;
+    env.start_worker();
+    let client = reqwest::Client::new();
+    let url = format!("{base}/api/v1/charts/commits-over-time?repos=10,11");
+    poll_until_done(&client, &url, Duration::from_secs(30)).await;
+    client.get(&url).send().await.unwrap();
+
+    let web = client.get(format!("{base}/metrics")).send().await.unwrap().text().await.unwrap();
+    assert!(metric(&web, "explorer_cache_misses_total") >= 1.0, "{web}");
+    assert!(metric(&web, "explorer_cache_hits_total") >= 2.0, "the last poll and the request after it: {web}");
+    assert_eq!(metric(&web, "explorer_jobs_enqueued_total"), 1.0);
+    assert_eq!(metric(&web, "explorer_queue_depth"), 0.0);
+
+    let worker = format!("http://{worker_addr}");
+    let text = client.get(format!("{worker}/metrics")).send().await.unwrap().text().await.unwrap();
+    assert_eq!(metric(&text, "explorer_jobs_done_total"), 1.0);
+    assert_eq!(metric(&text, "explorer_job_duration_seconds_count"), 1.0);
+    assert_eq!(metric(&text, "explorer_augur_queries_in_flight"), 0.0);
+    assert_eq!(client.get(format!("{worker}/healthz")).send().await.unwrap().status(), 200);
+    assert_eq!(client.get(format!("{worker}/readyz")).send().await.unwrap().status(), 200);
+}
