@@ -9,6 +9,7 @@ use crate::{
     codec::{CachedResult, Frame},
     metrics::{InFlight, Metrics, METRICS},
     queue::QueryJob,
+    slots,
     status::{now_ms, JobStatus},
     Cache, Query, RepoSet, ResultKey, Settings,
 };
@@ -120,10 +121,12 @@ async fn run_with_retries(query: Query, repos: &RepoSet, ctx: &JobContext) -> Re
     let limit = ctx.settings.statement_timeout + Duration::from_secs(30);
     let mut attempt = 1;
     loop {
+        let slot = slots::acquire(&ctx.cache, ctx.settings.augur_max_queries, slot_holder()).await?;
         ctx.cache.count(Counter::Runs(query)).await?;
         let in_flight = InFlight::start();
         let outcome = tokio::time::timeout(limit, query.run(&ctx.db, repos)).await;
         drop(in_flight);
+        drop(slot);
         match outcome {
             Ok(Ok(frame)) => return Ok(frame),
             Ok(Err(error)) if is_transient(&error) && attempt < ctx.settings.job_attempts => {
@@ -136,6 +139,12 @@ async fn run_with_retries(query: Query, repos: &RepoSet, ctx: &JobContext) -> Re
             Err(_) => return Err(JobError::TimedOut(limit)),
         }
     }
+}
+
+/// Names a slot holder uniquely across processes and attempts.
+fn slot_holder() -> String {
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0);
+    format!("{}-{nanos}", std::process::id())
 }
 
 /// A reason a user can read, without the SQL text.

@@ -14,6 +14,7 @@ pub mod repos;
 pub mod service;
 pub mod settings;
 pub mod shutdown;
+pub mod slots;
 pub mod status;
 pub mod viz;
 

@@ -19,6 +19,8 @@ pub struct Settings {
     pub statement_timeout: Duration,
     /// Jobs one worker process runs at once.
     pub worker_concurrency: usize,
+    /// Augur queries running at once across all workers.
+    pub augur_max_queries: u32,
     /// Tries of a query that fails for a transient reason (connection lost, Augur restarting).
     pub job_attempts: u32,
     /// The wait before the first retry; it doubles for each next one.
@@ -50,6 +52,7 @@ impl Settings {
             result_ttl: Duration::from_secs(positive(&lookup, "CACHE_TTL_SECS", 24 * 3600)?),
             statement_timeout: Duration::from_secs(positive(&lookup, "STATEMENT_TIMEOUT_SECS", 15 * 60)?),
             worker_concurrency: positive(&lookup, "WORKER_CONCURRENCY", 4)? as usize,
+            augur_max_queries: positive(&lookup, "AUGUR_MAX_QUERIES", 8)?.min(1_000) as u32,
             job_attempts: positive(&lookup, "JOB_ATTEMPTS", 4)?.min(20) as u32,
             job_retry_base: Duration::from_millis(positive(&lookup, "JOB_RETRY_BASE_MS", 1_000)?),
             worker_metrics_addr: match lookup("WORKER_METRICS_ADDR") {
@@ -101,6 +104,7 @@ impl fmt::Debug for Settings {
             .field("result_ttl", &self.result_ttl)
             .field("statement_timeout", &self.statement_timeout)
             .field("worker_concurrency", &self.worker_concurrency)
+            .field("augur_max_queries", &self.augur_max_queries)
             .field("job_attempts", &self.job_attempts)
             .field("job_retry_base", &self.job_retry_base)
             .field("worker_metrics_addr", &self.worker_metrics_addr)
