@@ -104,6 +104,71 @@ impl Cache {
             .await
     }
 
+    /// Records which repos and query a group result covers, so that invalidating one of
+    /// them finds it. The index lives as long as the result.
+    pub async fn index_result(
+        &self,
+        key: &ResultKey,
+        query: Query,
+        repos: &[i64],
+        ttl: Duration,
+    ) -> Result<(), CacheError> {
+        let ttl = ttl.as_secs().max(1) as i64;
+        let mut pipe = redis::pipe();
+        for set in repos.iter().map(|r| self.repo_index(*r)).chain([self.query_index(query)]) {
+            pipe.sadd(&set, key.as_str()).ignore().expire(&set, ttl).ignore();
+        }
+        pipe.query_async::<()>(&mut self.conn.clone()).await
+    }
+
+    fn repo_index(&self, repo: i64) -> String {
+        format!("{}groups:repo:{repo}", self.prefix)
+    }
+
+    fn query_index(&self, query: Query) -> String {
+        format!("{}groups:query:{}", self.prefix, query.name())
+    }
+
+    /// Forgets everything cached about one repo, for every query; returns the entries dropped.
+    pub async fn invalidate_repo(&self, repo: i64) -> Result<u64, CacheError> {
+        let parts = format!("{}part:*:*:{repo}", self.prefix);
+        self.invalidate(&self.repo_index(repo), &parts).await
+    }
+
+    /// Forgets everything cached for one query, every version and repo; returns the entries dropped.
+    pub async fn invalidate_query(&self, query: Query) -> Result<u64, CacheError> {
+        let parts = format!("{}part:{}:*", self.prefix, query.name());
+        self.invalidate(&self.query_index(query), &parts).await
+    }
+
+    async fn invalidate(&self, index: &str, parts_pattern: &str) -> Result<u64, CacheError> {
+        let mut conn = self.conn.clone();
+        let groups: Vec<String> = conn.smembers(index).await?;
+        let mut doomed: Vec<String> = groups.iter().map(|g| format!("{}result:{g}", self.prefix)).collect();
+        let mut cursor = 0u64;
+        loop {
+            let (next, keys): (u64, Vec<String>) = redis::cmd("SCAN")
+                .arg(cursor)
+                .arg("MATCH")
+                .arg(parts_pattern)
+                .arg("COUNT")
+                .arg(1000)
+                .query_async(&mut conn)
+                .await?;
+            doomed.extend(keys);
+            if next == 0 {
+                break;
+            }
+            cursor = next;
+        }
+        let mut dropped = 0;
+        for chunk in doomed.chunks(500) {
+            dropped += conn.del::<_, u64>(chunk).await?;
+        }
+        conn.del::<_, ()>(index).await?;
+        Ok(dropped)
+    }
+
     pub async fn drop_result(&self, key: &ResultKey) -> Result<(), CacheError> {
         self.conn.clone().del(self.result_key(key)).await
     }

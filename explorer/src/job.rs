@@ -71,6 +71,7 @@ pub async fn run(job: QueryJob, job_id: &str, ctx: &JobContext) -> Result<(), Jo
         let ttl = ctx.settings.result_ttl.saturating_sub(age).max(Duration::from_secs(1));
         let bytes = entry.encode();
         ctx.cache.put_result(&key, &bytes, ttl).await?;
+        ctx.cache.index_result(&key, job.query, job.repos.ids(), ttl).await?;
         Metrics::inc(&METRICS.jobs_done);
         METRICS.observe_job(started.elapsed());
         info!(

@@ -8,6 +8,34 @@ async fn main() -> anyhow::Result<()> {
         .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")))
         .init();
     let settings = Settings::from_env().context("invalid settings")?;
-    tracing::info!(?settings, "starting worker");
-    worker::run(settings, explorer::shutdown::signal()).await
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.first().map(String::as_str) {
+        None => {
+            tracing::info!(?settings, "starting worker");
+            worker::run(settings, explorer::shutdown::signal()).await
+        }
+        Some("invalidate") => invalidate(&settings, &args[1..]).await,
+        Some(other) => anyhow::bail!("unknown command {other:?}\n\n{USAGE}"),
+    }
+}
+
+const USAGE: &str = "usage: worker                      run jobs until SIGTERM
+       worker invalidate --repo ID    forget everything cached about a repo
+       worker invalidate --query NAME forget everything cached for a query (names: commits)";
+
+/// Drops cached results so that the next request recomputes them from Augur.
+async fn invalidate(settings: &Settings, args: &[String]) -> anyhow::Result<()> {
+    let cache = explorer::Cache::connect(&settings.redis_url, &settings.key_prefix)?;
+    let dropped = match args {
+        [flag, repo] if flag == "--repo" => {
+            cache.invalidate_repo(repo.parse().with_context(|| format!("{repo:?} is not a repo id"))?).await?
+        }
+        [flag, name] if flag == "--query" => {
+            let query = explorer::Query::from_name(name).with_context(|| format!("no query is named {name:?}"))?;
+            cache.invalidate_query(query).await?
+        }
+        _ => anyhow::bail!("{USAGE}"),
+    };
+    println!("invalidated {dropped} cache entries");
+    Ok(())
 }

@@ -17,6 +17,10 @@ pub enum Query {
 impl Query {
     pub const ALL: [Query; 1] = [Query::Commits];
 
+    pub fn from_name(name: &str) -> Option<Query> {
+        Query::ALL.into_iter().find(|q| q.name() == name)
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             Query::Commits => "commits",
