@@ -30,6 +30,8 @@ pub enum JobError {
     Query(#[from] sqlx::Error),
     #[error("the job took longer than its {} s limit", .0.as_secs())]
     TimedOut(Duration),
+    #[error("the result is {} bytes, more than the {} bytes a result may take (RESULT_MAX_BYTES); select fewer repositories", .size, .limit)]
+    TooLarge { size: u64, limit: u64 },
 }
 
 /// Runs one query job (`job_id` is the queue's id of it): the Augur query, then the
@@ -70,6 +72,14 @@ pub async fn run(job: QueryJob, job_id: &str, ctx: &JobContext) -> Result<(), Jo
         let age = (Utc::now() - entry.computed_at).to_std().unwrap_or_default();
         let ttl = ctx.settings.result_ttl.saturating_sub(age).max(Duration::from_secs(1));
         let bytes = entry.encode();
+        let (size, limit) = (bytes.len() as u64, ctx.settings.result_max_bytes);
+        if size > limit {
+            Metrics::inc(&METRICS.jobs_failed);
+            let error = JobError::TooLarge { size, limit };
+            let failed = JobStatus::Failed { reason: error.to_string(), retryable: false };
+            ctx.cache.set_status(&key, &failed, ctx.settings.pending_ttl()).await?;
+            return Err(error);
+        }
         ctx.cache.put_result(&key, &bytes, ttl).await?;
         ctx.cache.index_result(&key, job.query, job.repos.ids(), ttl).await?;
         Metrics::inc(&METRICS.jobs_done);
@@ -93,9 +103,14 @@ async fn compute(job: &QueryJob, ctx: &JobContext) -> Result<CachedResult, JobEr
     let ids = job.repos.ids();
     let mut parts = Vec::with_capacity(ids.len());
     let mut missing = Vec::new();
+    // Bytes of the selection's parts: above the limit, nothing more is cached for it.
+    let mut size = 0u64;
     for (repo, bytes) in ids.iter().zip(ctx.cache.parts(query, ids).await?) {
-        match bytes.map(|b| CachedResult::decode(&b)) {
-            Some(Ok(part)) => parts.push(part),
+        match bytes.map(|b| (b.len(), CachedResult::decode(&b))) {
+            Some((len, Ok(part))) => {
+                size += len as u64;
+                parts.push(part);
+            }
             _ => missing.push(*repo),
         }
     }
@@ -107,8 +122,14 @@ async fn compute(job: &QueryJob, ctx: &JobContext) -> Result<CachedResult, JobEr
         let mut encoded = Vec::with_capacity(split.len());
         for (repo, frame) in split {
             let part = CachedResult { query_version: query.version(), computed_at, frame };
-            encoded.push((repo, part.encode()));
+            let bytes = part.encode();
+            size += bytes.len() as u64;
+            encoded.push((repo, bytes));
             parts.push(part);
+        }
+        let limit = ctx.settings.result_max_bytes;
+        if size > limit {
+            return Err(JobError::TooLarge { size, limit });
         }
         ctx.cache.put_parts(query, &encoded, ctx.settings.result_ttl).await?;
     }

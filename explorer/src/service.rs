@@ -82,11 +82,19 @@ impl ChartService {
     /// The result assembled from per-repo parts, when every repo has one.
     async fn assembled(&self, query: Query, repos: &RepoSet) -> Result<Option<CachedResult>, ServiceError> {
         let mut parts = Vec::with_capacity(repos.ids().len());
+        let mut size = 0u64;
         for bytes in self.cache.parts(query, repos.ids()).await? {
-            match bytes.map(|b| CachedResult::decode(&b)) {
-                Some(Ok(part)) => parts.push(part),
+            match bytes.map(|b| (b.len(), CachedResult::decode(&b))) {
+                Some((len, Ok(part))) => {
+                    size += len as u64;
+                    parts.push(part);
+                }
                 _ => return Ok(None),
             }
+        }
+        // Too large a selection is the job's to refuse, with a reason the page shows.
+        if size > self.settings.result_max_bytes {
+            return Ok(None);
         }
         Ok(CachedResult::assemble(&parts))
     }

@@ -15,6 +15,8 @@ pub struct Settings {
     pub key_prefix: String,
     /// How long a computed chart result stays cached.
     pub result_ttl: Duration,
+    /// The largest encoded result a job may cache; a larger one fails with a clear reason.
+    pub result_max_bytes: u64,
     /// PostgreSQL `statement_timeout` for Augur queries; also bounds how long a job may run.
     pub statement_timeout: Duration,
     /// Jobs one worker process runs at once.
@@ -50,6 +52,7 @@ impl Settings {
             redis_url: text("REDIS_URL", DEFAULT_REDIS_URL),
             key_prefix: text("CACHE_KEY_PREFIX", "explorer:"),
             result_ttl: Duration::from_secs(positive(&lookup, "CACHE_TTL_SECS", 24 * 3600)?),
+            result_max_bytes: positive(&lookup, "RESULT_MAX_BYTES", 64 << 20)?,
             statement_timeout: Duration::from_secs(positive(&lookup, "STATEMENT_TIMEOUT_SECS", 15 * 60)?),
             worker_concurrency: positive(&lookup, "WORKER_CONCURRENCY", 4)? as usize,
             augur_max_queries: positive(&lookup, "AUGUR_MAX_QUERIES", 8)?.min(1_000) as u32,
@@ -102,6 +105,7 @@ impl fmt::Debug for Settings {
             .field("redis_url", &redact_url(&self.redis_url))
             .field("key_prefix", &self.key_prefix)
             .field("result_ttl", &self.result_ttl)
+            .field("result_max_bytes", &self.result_max_bytes)
             .field("statement_timeout", &self.statement_timeout)
             .field("worker_concurrency", &self.worker_concurrency)
             .field("augur_max_queries", &self.augur_max_queries)

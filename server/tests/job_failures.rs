@@ -76,3 +76,19 @@ async fn retry_runs_a_failed_chart_again() {
     let body: Value = done.json().await.unwrap();
     assert_eq!(body["data"]["series"][0]["values"], serde_json::json!([1, 3]));
 }
+
+#[tokio::test]
+async fn a_result_above_the_size_limit_fails_with_a_clear_reason() {
+    let mut env = TestEnv::with(|name| (name == "RESULT_MAX_BYTES").then(|| "16".to_owned())).await;
+    support::load_commit_fixture(&mut env.db().await).await;
+    let base = env.start_server().await;
+    env.start_worker();
+    let client = reqwest::Client::new();
+    let url = format!("{base}/api/v1/charts/commits-over-time?repos=10,11");
+    let response = poll_until_done(&client, &url, Duration::from_secs(30)).await;
+    assert_eq!(response.status(), 500);
+    let body: Value = response.json().await.unwrap();
+    let error = body["error"].as_str().unwrap();
+    assert!(error.contains("more than the 16 bytes a result may take"), "{error}");
+    assert_eq!(body["retryable"], false);
+}
