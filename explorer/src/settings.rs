@@ -27,6 +27,8 @@ pub struct Settings {
     pub job_attempts: u32,
     /// The wait before the first retry; it doubles for each next one.
     pub job_retry_base: Duration,
+    /// How long a stopping worker lets its running jobs finish before leaving them to others.
+    pub shutdown_grace: Duration,
     /// Where a worker serves /metrics, /healthz and /readyz; none when unset.
     pub worker_metrics_addr: Option<std::net::SocketAddr>,
 }
@@ -58,6 +60,7 @@ impl Settings {
             augur_max_queries: positive(&lookup, "AUGUR_MAX_QUERIES", 8)?.min(1_000) as u32,
             job_attempts: positive(&lookup, "JOB_ATTEMPTS", 4)?.min(20) as u32,
             job_retry_base: Duration::from_millis(positive(&lookup, "JOB_RETRY_BASE_MS", 1_000)?),
+            shutdown_grace: Duration::from_secs(positive(&lookup, "WORKER_SHUTDOWN_GRACE_SECS", 25)?),
             worker_metrics_addr: match lookup("WORKER_METRICS_ADDR") {
                 None => None,
                 Some(value) => Some(value.trim().parse().map_err(|_| SettingsError {
@@ -111,6 +114,7 @@ impl fmt::Debug for Settings {
             .field("augur_max_queries", &self.augur_max_queries)
             .field("job_attempts", &self.job_attempts)
             .field("job_retry_base", &self.job_retry_base)
+            .field("shutdown_grace", &self.shutdown_grace)
             .field("worker_metrics_addr", &self.worker_metrics_addr)
             .finish()
     }

@@ -42,19 +42,31 @@ pub async fn run(settings: Settings, shutdown: impl Future<Output = ()> + Send +
     let queue = queue.poll_with_strategy(polling);
     let name = unique_name();
     info!(worker = %name, concurrency = settings.worker_concurrency, "worker started");
-    let concurrency = settings.worker_concurrency;
+    let (concurrency, grace) = (settings.worker_concurrency, settings.shutdown_grace);
     let context = JobContext { db, cache, settings };
-    let ran = WorkerBuilder::new(name)
-        .backend(queue)
-        .data(context)
-        .concurrency(concurrency)
-        .build(handle)
-        .run_until(async move {
-            shutdown.await;
-            Ok::<(), std::io::Error>(())
-        })
-        .await
-        .context("the worker stopped with an error");
+    // On shutdown apalis stops taking jobs and waits for those in flight; past the grace
+    // period the process leaves them, and the other workers take them back once this
+    // one's heartbeats stop.
+    let stopping = std::sync::Arc::new(tokio::sync::Notify::new());
+    let signal = stopping.clone();
+    let worker =
+        WorkerBuilder::new(name).backend(queue).data(context).concurrency(concurrency).build(handle).run_until(
+            async move {
+                shutdown.await;
+                signal.notify_one();
+                Ok::<(), std::io::Error>(())
+            },
+        );
+    let ran = tokio::select! {
+        ran = worker => ran.context("the worker stopped with an error"),
+        _ = async {
+            stopping.notified().await;
+            tokio::time::sleep(grace).await;
+        } => {
+            warn!(?grace, "jobs still running after the grace period are left to other workers");
+            Ok(())
+        }
+    };
     janitor.abort();
     if let Some(probes) = probes {
         probes.abort();

@@ -15,7 +15,12 @@ struct WorkerProcess(Child);
 
 impl WorkerProcess {
     fn start(settings: &Settings) -> Self {
+        Self::start_with(settings, &[])
+    }
+
+    fn start_with(settings: &Settings, env: &[(&str, &str)]) -> Self {
         let child = Command::new(env!("CARGO_BIN_EXE_worker"))
+            .envs(env.iter().copied())
             .env("DATABASE_URL", &settings.database_url)
             .env("REDIS_URL", &settings.redis_url)
             .env("CACHE_KEY_PREFIX", &settings.key_prefix)
@@ -24,6 +29,23 @@ impl WorkerProcess {
             .spawn()
             .expect("start the worker binary");
         WorkerProcess(child)
+    }
+
+    fn terminate(&self) {
+        let pid = self.0.id().to_string();
+        assert!(Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
+    }
+
+    /// Waits for the process to end by itself, for at most `limit`.
+    async fn exit_status(&mut self, limit: Duration) -> std::process::ExitStatus {
+        let started = Instant::now();
+        loop {
+            if let Some(status) = self.0.try_wait().unwrap() {
+                return status;
+            }
+            assert!(started.elapsed() < limit, "the worker did not stop within {limit:?}");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
     }
 
     /// SIGKILL: no chance to hand anything back.
@@ -57,8 +79,8 @@ async fn wait_for(
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_killed_workers_job_is_finished_by_another_worker() {
+/// A database with three commits in repo 10, and the settings and chart service to use it.
+async fn setup() -> (TestDb, Settings, Cache, ChartService) {
     let mut db = TestDb::new().await;
     sqlx::raw_sql(
         "INSERT INTO augur_data.repo_groups (repo_group_id, rg_name) VALUES (1, 'chaoss');
@@ -88,11 +110,23 @@ async fn a_killed_workers_job_is_finished_by_another_worker() {
     let cache = Cache::connect(&settings.redis_url, &settings.key_prefix).expect("TEST_REDIS_URL reachable");
     let jobs = explorer::queue::connect(&settings.redis_url, &settings.key_prefix).unwrap();
     let service = ChartService::new(cache.clone(), jobs, settings.clone());
+    (db, settings, cache, service)
+}
+
+/// Augur holds a lock on `commits`, so a worker's query waits inside the job until released.
+async fn lock_commits(database_url: &str) -> PgConnection {
+    let mut augur = PgConnection::connect(database_url).await.unwrap();
+    sqlx::raw_sql("BEGIN; LOCK TABLE augur_data.commits IN ACCESS EXCLUSIVE MODE").execute(&mut augur).await.unwrap();
+    augur
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_killed_workers_job_is_finished_by_another_worker() {
+    let (db, settings, cache, service) = setup().await;
     let repos = RepoSet::new([10]).unwrap();
 
     // Augur holds a lock on `commits`, so the first worker's query waits inside the job.
-    let mut augur = PgConnection::connect(&database_url).await.unwrap();
-    sqlx::raw_sql("BEGIN; LOCK TABLE augur_data.commits IN ACCESS EXCLUSIVE MODE").execute(&mut augur).await.unwrap();
+    let mut augur = lock_commits(&settings.database_url).await;
     let mut first = WorkerProcess::start(&settings);
     wait_for(&service, &repos, Duration::from_secs(20), |r| matches!(r, ChartReply::Running { .. })).await;
 
@@ -108,5 +142,49 @@ async fn a_killed_workers_job_is_finished_by_another_worker() {
         2,
         "the killed run and the one that finished"
     );
+    db.drop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_stops_taking_jobs_and_finishes_the_one_in_flight() {
+    let (db, settings, cache, service) = setup().await;
+    let repos = RepoSet::new([10]).unwrap();
+    let mut augur = lock_commits(&settings.database_url).await;
+    let mut worker = WorkerProcess::start(&settings);
+    wait_for(&service, &repos, Duration::from_secs(20), |r| matches!(r, ChartReply::Running { .. })).await;
+
+    worker.terminate();
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    // A job queued after the signal is left for other workers.
+    let other = RepoSet::new([11]).unwrap();
+    service.chart(ChartId::CommitsOverTime, &other, &ChartControls::default()).await.unwrap();
+    sqlx::raw_sql("ROLLBACK").execute(&mut augur).await.unwrap();
+
+    let status = worker.exit_status(Duration::from_secs(30)).await;
+    assert!(status.success(), "{status}");
+    let reply = service.chart(ChartId::CommitsOverTime, &repos, &ChartControls::default()).await.unwrap();
+    assert!(matches!(reply, ChartReply::Ready { .. }), "the in-flight job finished: {reply:?}");
+    let reply = service.chart(ChartId::CommitsOverTime, &other, &ChartControls::default()).await.unwrap();
+    assert!(reply.is_pending(), "the later job waits for another worker: {reply:?}");
+    assert_eq!(cache.counted(Counter::Runs(Query::Commits)).await.unwrap(), 1);
+    db.drop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_job_outlasting_the_grace_period_goes_to_another_worker() {
+    let (db, settings, cache, service) = setup().await;
+    let repos = RepoSet::new([10]).unwrap();
+    let mut augur = lock_commits(&settings.database_url).await;
+    let mut worker = WorkerProcess::start_with(&settings, &[("WORKER_SHUTDOWN_GRACE_SECS", "1")]);
+    wait_for(&service, &repos, Duration::from_secs(20), |r| matches!(r, ChartReply::Running { .. })).await;
+
+    worker.terminate();
+    let status = worker.exit_status(Duration::from_secs(10)).await;
+    assert!(status.success(), "{status}");
+    let _next = WorkerProcess::start(&settings);
+    sqlx::raw_sql("ROLLBACK").execute(&mut augur).await.unwrap();
+    let ready = wait_for(&service, &repos, Duration::from_secs(60), |r| !r.is_pending()).await;
+    assert!(matches!(ready, ChartReply::Ready { .. }), "{ready:?}");
+    assert_eq!(cache.counted(Counter::Runs(Query::Commits)).await.unwrap(), 2);
     db.drop().await;
 }
