@@ -165,8 +165,13 @@ impl ChartService {
 
     async fn push(&self, job: QueryJob, key: &ResultKey, id: String) -> Result<(), ServiceError> {
         let query = job.query;
-        let task = TaskBuilder::new(job).task_id(TaskId::from_string(id)).build();
-        if let Err(error) = self.jobs.clone().push_task(task).await {
+        let task = || TaskBuilder::new(job.clone()).task_id(TaskId::from_string(id.clone())).build();
+        let mut pushed = self.jobs.clone().push_task(task()).await;
+        if pushed.is_err() {
+            // A connection broken by a Redis restart fails once, then reconnects.
+            pushed = self.jobs.clone().push_task(task()).await;
+        }
+        if let Err(error) = pushed {
             // Without the job the status would keep every poll waiting: give it back.
             self.cache.clear_status(key).await?;
             return Err(ServiceError::QueueUnavailable(error.to_string()));

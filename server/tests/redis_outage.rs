@@ -9,10 +9,22 @@ use std::{
 };
 
 use serde_json::Value;
-use support::TestEnv;
+use support::{load_commit_fixture, poll_until_done, TestEnv};
 
 /// A private redis-server, stopped when dropped.
 struct RedisProcess(Child);
+
+impl RedisProcess {
+    fn start(port: u16) -> Self {
+        RedisProcess(
+            Command::new("redis-server")
+                .args(["--port", &port.to_string(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
+                .stdout(Stdio::null())
+                .spawn()
+                .expect("start redis-server"),
+        )
+    }
+}
 
 impl Drop for RedisProcess {
     fn drop(&mut self) {
@@ -42,13 +54,7 @@ async fn without_redis_the_api_answers_503_and_recovers_when_redis_returns() {
     let body: Value = response.json().await.unwrap();
     assert!(body["error"].as_str().unwrap().contains("the cache is unavailable"), "{body}");
 
-    let _redis = RedisProcess(
-        Command::new("redis-server")
-            .args(["--port", &port.to_string(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
-            .stdout(Stdio::null())
-            .spawn()
-            .expect("start redis-server"),
-    );
+    let _redis = RedisProcess::start(port);
     let started = Instant::now();
     loop {
         let status = client.get(&chart).send().await.unwrap().status();
@@ -60,4 +66,34 @@ async fn without_redis_the_api_answers_503_and_recovers_when_redis_returns() {
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
     assert_eq!(client.get(format!("{base}/readyz")).send().await.unwrap().status(), 200);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_worker_keeps_working_after_redis_restarts() {
+    let port = free_port();
+    let redis = RedisProcess::start(port);
+    let mut env = TestEnv::with(|name| (name == "REDIS_URL").then(|| format!("redis://127.0.0.1:{port}/"))).await;
+    load_commit_fixture(&mut env.db().await).await;
+    let base = env.start_server().await;
+    env.start_worker();
+    let client = reqwest::Client::new();
+    let chart = |repos: &str| format!("{base}/api/v1/charts/commits-over-time?repos={repos}");
+    let wait_for_redis = || async {
+        let started = Instant::now();
+        while client.get(format!("{base}/readyz")).send().await.unwrap().status() != 200 {
+            assert!(started.elapsed() < Duration::from_secs(10), "Redis did not come up");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    };
+    wait_for_redis().await;
+    assert_eq!(poll_until_done(&client, &chart("10"), Duration::from_secs(30)).await.status(), 200);
+
+    // Redis restarts empty; the worker must notice and take new jobs again, by itself.
+    drop(redis);
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let _redis = RedisProcess::start(port);
+    wait_for_redis().await;
+    let response = poll_until_done(&client, &chart("11"), Duration::from_secs(30)).await;
+    let status = response.status();
+    assert_eq!(status, 200, "{}", response.text().await.unwrap());
 }

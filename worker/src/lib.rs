@@ -12,7 +12,9 @@ use explorer::{
 };
 use tracing::{info, warn};
 
-/// Runs jobs until `shutdown` resolves, then stops taking new ones.
+/// Runs jobs until `shutdown` resolves, then stops taking new ones. Losing Redis stops
+/// apalis' worker; it is started again until Redis answers, so the process never needs a
+/// restart for it.
 pub async fn run(settings: Settings, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
     let db = explorer::db::augur_pool(
         &settings.database_url,
@@ -22,14 +24,9 @@ pub async fn run(settings: Settings, shutdown: impl Future<Output = ()> + Send +
     .context("the DATABASE_URL is not a valid PostgreSQL URL")?;
     let cache =
         Cache::connect(&settings.redis_url, &settings.key_prefix).context("REDIS_URL is not a valid Redis URL")?;
-    let queue = explorer::queue::connect(&settings.redis_url, &settings.key_prefix)
+    let janitor_queue = explorer::queue::connect(&settings.redis_url, &settings.key_prefix)
         .context("REDIS_URL is not a valid Redis URL")?;
-    // Wake at once when the web tier announces a job; poll every second in case a wake-up
-    // was lost (Redis restart) or a job was pushed by something that does not announce.
-    let polling = Strategy::new()
-        .stream(explorer::queue::wakeups(&settings.redis_url, &settings.key_prefix))
-        .interval(Duration::from_secs(1));
-    let janitor = tokio::spawn(janitor(queue.clone(), cache.clone()));
+    let janitor = tokio::spawn(janitor(janitor_queue, cache.clone()));
     let probes = match settings.worker_metrics_addr {
         Some(addr) => {
             let listener =
@@ -39,39 +36,72 @@ pub async fn run(settings: Settings, shutdown: impl Future<Output = ()> + Send +
         }
         None => None,
     };
-    let queue = queue.poll_with_strategy(polling);
+    // The shutdown as a flag that every start of the apalis worker can wait on.
+    let (stop, stopping) = tokio::sync::watch::channel(false);
+    tokio::spawn(async move {
+        shutdown.await;
+        let _ = stop.send(true);
+    });
     let name = unique_name();
     info!(worker = %name, concurrency = settings.worker_concurrency, "worker started");
-    let (concurrency, grace) = (settings.worker_concurrency, settings.shutdown_grace);
     let context = JobContext { db, cache, settings };
-    // On shutdown apalis stops taking jobs and waits for those in flight; past the grace
-    // period the process leaves them, and the other workers take them back once this
-    // one's heartbeats stop.
-    let stopping = std::sync::Arc::new(tokio::sync::Notify::new());
-    let signal = stopping.clone();
-    let worker =
-        WorkerBuilder::new(name).backend(queue).data(context).concurrency(concurrency).build(handle).run_until(
-            async move {
-                shutdown.await;
-                signal.notify_one();
-                Ok::<(), std::io::Error>(())
-            },
-        );
-    let ran = tokio::select! {
-        ran = worker => ran.context("the worker stopped with an error"),
-        _ = async {
-            stopping.notified().await;
-            tokio::time::sleep(grace).await;
-        } => {
-            warn!(?grace, "jobs still running after the grace period are left to other workers");
-            Ok(())
+    let outcome = loop {
+        let outcome = run_once(&context, &name, stopping.clone()).await;
+        if *stopping.borrow() {
+            break outcome;
         }
+        match outcome {
+            Err(error) => warn!(error = %format!("{error:#}"), "the worker lost its queue; starting again in 1 s"),
+            Ok(()) => warn!("the worker stopped by itself; starting again in 1 s"),
+        }
+        tokio::time::sleep(Duration::from_secs(1)).await;
     };
     janitor.abort();
     if let Some(probes) = probes {
         probes.abort();
     }
-    ran
+    outcome
+}
+
+/// One run of the apalis worker, until it fails or the process is stopping.
+async fn run_once(
+    context: &JobContext,
+    name: &str,
+    stopping: tokio::sync::watch::Receiver<bool>,
+) -> anyhow::Result<()> {
+    let settings = &context.settings;
+    let queue = explorer::queue::connect(&settings.redis_url, &settings.key_prefix)
+        .context("REDIS_URL is not a valid Redis URL")?;
+    // Wake at once when the web tier announces a job; poll every second in case a wake-up
+    // was lost (Redis restart) or a job was pushed by something that does not announce.
+    let polling = Strategy::new()
+        .stream(explorer::queue::wakeups(&settings.redis_url, &settings.key_prefix))
+        .interval(Duration::from_secs(1));
+    let mut stop = stopping.clone();
+    let worker = WorkerBuilder::new(name)
+        .backend(queue.poll_with_strategy(polling))
+        .data(context.clone())
+        .concurrency(settings.worker_concurrency)
+        .build(handle)
+        .run_until(async move {
+            let _ = stop.wait_for(|stopping| *stopping).await;
+            Ok::<(), std::io::Error>(())
+        });
+    // On shutdown apalis stops taking jobs and waits for those in flight; past the grace
+    // period the process leaves them, and the other workers take them back once this
+    // one's heartbeats stop.
+    let grace = settings.shutdown_grace;
+    let mut stop = stopping;
+    tokio::select! {
+        ran = worker => ran.context("the worker stopped with an error"),
+        _ = async {
+            let _ = stop.wait_for(|stopping| *stopping).await;
+            tokio::time::sleep(grace).await;
+        } => {
+            warn!(?grace, "jobs still running after the grace period are left to other workers");
+            Ok(())
+        }
+    }
 }
 
 /// /metrics for Prometheus; /healthz while the process is up; /readyz when Redis and
