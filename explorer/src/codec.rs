@@ -1,5 +1,6 @@
 //! The compact form of a cached query result: a versioned header, then columns
-//! (integers delta- and zigzag-varint-encoded) compressed with zstd.
+//! (integers delta- and zigzag-varint-encoded, strings dictionary-encoded) compressed
+//! with zstd.
 
 use chrono::{DateTime, Utc};
 
@@ -16,12 +17,15 @@ pub struct Frame {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Column {
     I64(Vec<i64>),
+    /// Text such as logins, emails and action names: few distinct values, many rows.
+    Str(Vec<String>),
 }
 
 impl Column {
     fn len(&self) -> usize {
         match self {
             Column::I64(values) => values.len(),
+            Column::Str(values) => values.len(),
         }
     }
 }
@@ -41,9 +45,17 @@ impl Frame {
     }
 
     pub fn i64(&self, name: &str) -> Option<&[i64]> {
-        self.columns.iter().find(|(n, _)| n == name).map(|(_, c)| match c {
-            Column::I64(values) => values.as_slice(),
-        })
+        match self.columns.iter().find(|(n, _)| n == name) {
+            Some((_, Column::I64(values))) => Some(values),
+            _ => None,
+        }
+    }
+
+    pub fn str(&self, name: &str) -> Option<&[String]> {
+        match self.columns.iter().find(|(n, _)| n == name) {
+            Some((_, Column::Str(values))) => Some(values),
+            _ => None,
+        }
     }
 
     /// The number of rows.
@@ -76,6 +88,7 @@ impl Frame {
             .map(|(name, column)| {
                 let taken = match column {
                     Column::I64(values) => Column::I64(rows.iter().map(|r| values[*r]).collect()),
+                    Column::Str(values) => Column::Str(rows.iter().map(|r| values[*r].clone()).collect()),
                 };
                 (name.clone(), taken)
             })
@@ -97,6 +110,8 @@ impl Frame {
                 }
                 match (into, from) {
                     (Column::I64(into), Column::I64(from)) => into.extend_from_slice(from),
+                    (Column::Str(into), Column::Str(from)) => into.extend_from_slice(from),
+                    _ => return None,
                 }
             }
         }
@@ -152,6 +167,29 @@ impl CachedResult {
                         previous = v;
                     }
                 }
+                Column::Str(values) => {
+                    body.push(1);
+                    let mut dictionary: Vec<&str> = Vec::new();
+                    let mut index: std::collections::HashMap<&str, u64> = std::collections::HashMap::new();
+                    let codes: Vec<u64> = values
+                        .iter()
+                        .map(|v| {
+                            *index.entry(v.as_str()).or_insert_with(|| {
+                                dictionary.push(v);
+                                dictionary.len() as u64 - 1
+                            })
+                        })
+                        .collect();
+                    put_uvarint(&mut body, dictionary.len() as u64);
+                    for word in dictionary {
+                        put_uvarint(&mut body, word.len() as u64);
+                        body.extend_from_slice(word.as_bytes());
+                    }
+                    put_uvarint(&mut body, codes.len() as u64);
+                    for code in codes {
+                        put_uvarint(&mut body, code);
+                    }
+                }
             }
         }
         let mut out = MAGIC.to_vec();
@@ -185,6 +223,27 @@ impl CachedResult {
                         values.push(previous);
                     }
                     Column::I64(values)
+                }
+                1 => {
+                    let words = r.uvarint()? as usize;
+                    if words > r.bytes.len() {
+                        return Err(CodecError::Corrupt);
+                    }
+                    let mut dictionary = Vec::with_capacity(words);
+                    for _ in 0..words {
+                        let len = r.uvarint()? as usize;
+                        dictionary.push(String::from_utf8(r.take(len)?.to_vec()).map_err(|_| CodecError::Corrupt)?);
+                    }
+                    let len = r.uvarint()? as usize;
+                    if len > r.bytes.len() {
+                        return Err(CodecError::Corrupt);
+                    }
+                    let mut values = Vec::with_capacity(len);
+                    for _ in 0..len {
+                        let word = dictionary.get(r.uvarint()? as usize).ok_or(CodecError::Corrupt)?;
+                        values.push(word.clone());
+                    }
+                    Column::Str(values)
                 }
                 _ => return Err(CodecError::Corrupt),
             };
@@ -261,6 +320,24 @@ mod tests {
     fn round_trips() {
         let entry = sample();
         assert_eq!(CachedResult::decode(&entry.encode()), Ok(entry));
+    }
+
+    #[test]
+    fn strings_round_trip_through_a_dictionary() {
+        let actions: Vec<String> =
+            (0..10_000).map(|i| ["commit", "issue_opened", "pull_request_review_APPROVED"][i % 3].to_owned()).collect();
+        let entry = CachedResult {
+            frame: Frame::new()
+                .with_column("action", Column::Str(actions.clone()))
+                .with_column("n", Column::I64((0..10_000).collect())),
+            ..sample()
+        };
+        let bytes = entry.encode();
+        assert!(bytes.len() < 2_000, "{} bytes for 10,000 rows of three words", bytes.len());
+        let back = CachedResult::decode(&bytes).unwrap();
+        assert_eq!(back.frame.str("action").unwrap(), actions.as_slice());
+        assert_eq!(back, entry);
+        assert!(back.frame.i64("action").is_none(), "a text column is not an integer one");
     }
 
     #[test]
