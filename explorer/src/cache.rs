@@ -221,6 +221,26 @@ impl Cache {
         Ok(n.unwrap_or(0))
     }
 
+    /// Keeps the timings of the last thousand jobs (queue wait, query, whole job, in
+    /// microseconds) for benchmarks and operators.
+    pub async fn record_job(&self, queue_wait: Duration, query: Duration, total: Duration) -> Result<(), CacheError> {
+        let key = format!("{}stats:jobs", self.prefix);
+        let entry = format!("{},{},{}", queue_wait.as_micros(), query.as_micros(), total.as_micros());
+        redis::pipe().lpush(&key, entry).ignore().ltrim(&key, 0, 999).ignore().query_async(&mut self.conn.clone()).await
+    }
+
+    /// The recorded (queue wait, query, whole job) timings, newest first.
+    pub async fn job_timings(&self) -> Result<Vec<(Duration, Duration, Duration)>, CacheError> {
+        let entries: Vec<String> = self.conn.clone().lrange(format!("{}stats:jobs", self.prefix), 0, -1).await?;
+        Ok(entries
+            .iter()
+            .filter_map(|e| {
+                let mut parts = e.split(',').map(|p| p.parse::<u64>().ok().map(Duration::from_micros));
+                Some((parts.next()??, parts.next()??, parts.next()??))
+            })
+            .collect())
+    }
+
     pub async fn ping(&self) -> Result<(), CacheError> {
         redis::cmd("PING").query_async::<()>(&mut self.conn.clone()).await
     }

@@ -51,12 +51,13 @@ pub async fn run(job: QueryJob, job_id: &str, ctx: &JobContext) -> Result<(), Jo
             }
             _ => now_ms(),
         };
-        let running = JobStatus::Running { enqueued_at_ms, started_at_ms: now_ms(), job: job_id.to_owned() };
+        let started_at_ms = now_ms();
+        let running = JobStatus::Running { enqueued_at_ms, started_at_ms, job: job_id.to_owned() };
         ctx.cache.set_status(&key, &running, ctx.settings.pending_ttl()).await?;
 
         let started = std::time::Instant::now();
-        let entry = match compute(&job, ctx).await {
-            Ok(entry) => entry,
+        let (entry, query_time) = match compute(&job, ctx).await {
+            Ok(computed) => computed,
             Err(JobError::Cache(error)) => return Err(JobError::Cache(error)),
             Err(error) => {
                 Metrics::inc(&METRICS.jobs_failed);
@@ -84,6 +85,8 @@ pub async fn run(job: QueryJob, job_id: &str, ctx: &JobContext) -> Result<(), Jo
         ctx.cache.index_result(&key, job.query, job.repos.ids(), ttl).await?;
         Metrics::inc(&METRICS.jobs_done);
         METRICS.observe_job(started.elapsed());
+        let queue_wait = Duration::from_millis((started_at_ms - enqueued_at_ms).max(0) as u64);
+        ctx.cache.record_job(queue_wait, query_time, started.elapsed()).await?;
         info!(
             rows = entry.frame.len(),
             bytes = bytes.len(),
@@ -98,11 +101,12 @@ pub async fn run(job: QueryJob, job_id: &str, ctx: &JobContext) -> Result<(), Jo
 
 /// The selection's result: the cached parts of repos computed before, and the query run
 /// for the others only, whose parts are cached in turn.
-async fn compute(job: &QueryJob, ctx: &JobContext) -> Result<CachedResult, JobError> {
+async fn compute(job: &QueryJob, ctx: &JobContext) -> Result<(CachedResult, Duration), JobError> {
     let query = job.query;
     let ids = job.repos.ids();
     let mut parts = Vec::with_capacity(ids.len());
     let mut missing = Vec::new();
+    let mut query_time = Duration::ZERO;
     // Bytes of the selection's parts: above the limit, nothing more is cached for it.
     let mut size = 0u64;
     for (repo, bytes) in ids.iter().zip(ctx.cache.parts(query, ids).await?) {
@@ -115,7 +119,9 @@ async fn compute(job: &QueryJob, ctx: &JobContext) -> Result<CachedResult, JobEr
         }
     }
     if let Ok(missing_repos) = RepoSet::new(missing.iter().copied()) {
+        let query_started = std::time::Instant::now();
         let frame = run_with_retries(query, &missing_repos, ctx).await?;
+        query_time = query_started.elapsed();
         ctx.cache.count_by(Counter::QueriedRepos(query), missing.len() as u64).await?;
         let computed_at = Utc::now().duration_trunc(TimeDelta::milliseconds(1)).unwrap_or_else(|_| Utc::now());
         let split = frame.split_by("repo_id", &missing).expect("every query's frame has a repo_id column");
@@ -133,7 +139,9 @@ async fn compute(job: &QueryJob, ctx: &JobContext) -> Result<CachedResult, JobEr
         }
         ctx.cache.put_parts(query, &encoded, ctx.settings.result_ttl).await?;
     }
-    Ok(CachedResult::assemble(&parts).expect("a selection has at least one repo, and parts of one query share columns"))
+    let entry = CachedResult::assemble(&parts)
+        .expect("a selection has at least one repo, and parts of one query share columns");
+    Ok((entry, query_time))
 }
 
 /// Runs the query, retrying transient failures (Augur restarting, a dropped connection)

@@ -18,7 +18,11 @@ const USAGE: &str =
 
 bench-chart times commits-over-time through the JSON API of a running server and worker:
 cold (its cache entry deleted first) and cached. It reads REDIS_URL and CACHE_KEY_PREFIX like
-the server. --repos defaults to 25480,25485 (the demo's chaoss/augur and kubernetes/kubernetes).";
+the server. --repos defaults to 25480,25485 (the demo's chaoss/augur and kubernetes/kubernetes).
+
+bench-jobs drops one repo at a time from the cache and asks for its chart, N times, then reads
+the timings the worker recorded: enqueue-to-start latency and job time beyond the SQL.
+--repos defaults to the demo's small repos.";
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
@@ -26,6 +30,7 @@ async fn main() -> anyhow::Result<()> {
     match args.first().map(String::as_str) {
         Some("seed") => seed(&args[1..]).await,
         Some("bench-chart") => bench_chart(&args[1..]).await,
+        Some("bench-jobs") => bench_jobs(&args[1..]).await,
         _ => {
             eprintln!("{USAGE}");
             std::process::exit(2);
@@ -99,6 +104,28 @@ async fn bench_chart(args: &[String]) -> anyhow::Result<()> {
     };
     let settings = explorer::Settings::from_env()?;
     xtask::bench::run(bench, &settings).await
+}
+
+async fn bench_jobs(args: &[String]) -> anyhow::Result<()> {
+    let mut base_url = None;
+    let mut repos = "25481,25482,25483,25484,25486,25487,25488,25489,25490".to_owned();
+    let mut jobs = 200;
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        let mut value = || it.next().with_context(|| format!("{arg} needs a value\n\n{USAGE}"));
+        match arg.as_str() {
+            "--base-url" => base_url = Some(value()?.clone()),
+            "--repos" => repos = value()?.clone(),
+            "--jobs" => jobs = value()?.parse().context("--jobs takes a whole number")?,
+            other => bail!("unknown argument {other:?}\n\n{USAGE}"),
+        }
+    }
+    let bench = xtask::bench::JobBench {
+        base_url: base_url.with_context(|| format!("--base-url is required\n\n{USAGE}"))?,
+        repos: explorer::RepoSet::parse(&repos)?.ids().to_vec(),
+        jobs: jobs.max(1),
+    };
+    xtask::bench::run_jobs(bench, &explorer::Settings::from_env()?).await
 }
 
 async fn create_database_if_missing(options: &PgConnectOptions) -> anyhow::Result<()> {
