@@ -7,6 +7,7 @@ pub mod codec;
 pub mod db;
 pub mod job;
 pub mod key;
+pub mod logs;
 pub mod metrics;
 pub mod queries;
 pub mod queue;

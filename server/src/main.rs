@@ -1,13 +1,10 @@
 use anyhow::Context;
 use explorer::Settings;
 use leptos::prelude::get_configuration;
-use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    tracing_subscriber::fmt()
-        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")))
-        .init();
+    explorer::logs::init();
     let settings = Settings::from_env().context("invalid settings")?;
     // LEPTOS_SITE_ADDR, LEPTOS_SITE_ROOT and the rest come from the environment, with
     // cargo-leptos' values as defaults, so the binary also runs when started directly.

@@ -39,22 +39,14 @@ async fn main() -> anyhow::Result<()> {
 }
 
 async fn seed(args: &[String]) -> anyhow::Result<()> {
-    let mut scale = generate::Scale::Demo;
-    let mut seed = 1u64;
-    let mut url = std::env::var("DATABASE_URL").unwrap_or_else(|_| explorer::settings::DEFAULT_DATABASE_URL.to_owned());
-    let (mut replace, mut keep_existing) = (false, false);
-    let mut it = args.iter();
-    while let Some(arg) = it.next() {
-        let mut value = || it.next().with_context(|| format!("{arg} needs a value\n\n{USAGE}"));
-        match arg.as_str() {
-            "--scale" => scale = generate::Scale::from_str(value()?).map_err(anyhow::Error::msg)?,
-            "--seed" => seed = value()?.parse().context("--seed takes a whole number")?,
-            "--database-url" => url = value()?.clone(),
-            "--replace" => replace = true,
-            "--keep-existing" => keep_existing = true,
-            other => bail!("unknown argument {other:?}\n\n{USAGE}"),
-        }
-    }
+    let flags = Flags::parse(args, &["--scale", "--seed", "--database-url"], &["--replace", "--keep-existing"])?;
+    let scale = generate::Scale::from_str(flags.value("--scale").unwrap_or("demo")).map_err(anyhow::Error::msg)?;
+    let seed: u64 = flags.number("--seed", 1)?;
+    let url = match flags.value("--database-url") {
+        Some(url) => url.to_owned(),
+        None => std::env::var("DATABASE_URL").unwrap_or_else(|_| explorer::settings::DEFAULT_DATABASE_URL.to_owned()),
+    };
+    let (replace, keep_existing) = (flags.has("--replace"), flags.has("--keep-existing"));
 
     let options = PgConnectOptions::from_str(&url).context("the database URL is not a PostgreSQL URL")?;
     create_database_if_missing(&options).await?;
@@ -84,48 +76,67 @@ async fn seed(args: &[String]) -> anyhow::Result<()> {
 }
 
 async fn bench_chart(args: &[String]) -> anyhow::Result<()> {
-    let mut base_url = None;
-    let mut repos = "25480,25485".to_owned();
-    let mut requests = 200;
-    let mut it = args.iter();
-    while let Some(arg) = it.next() {
-        let mut value = || it.next().with_context(|| format!("{arg} needs a value\n\n{USAGE}"));
-        match arg.as_str() {
-            "--base-url" => base_url = Some(value()?.clone()),
-            "--repos" => repos = value()?.clone(),
-            "--requests" => requests = value()?.parse().context("--requests takes a whole number")?,
-            other => bail!("unknown argument {other:?}\n\n{USAGE}"),
-        }
-    }
+    let flags = Flags::parse(args, &["--base-url", "--repos", "--requests"], &[])?;
     let bench = xtask::bench::ChartBench {
-        base_url: base_url.with_context(|| format!("--base-url is required\n\n{USAGE}"))?,
-        repos: explorer::RepoSet::parse(&repos)?,
-        requests: requests.max(1),
+        base_url: flags.required("--base-url")?,
+        repos: explorer::RepoSet::parse(flags.value("--repos").unwrap_or("25480,25485"))?,
+        requests: flags.number("--requests", 200)?.max(1),
     };
-    let settings = explorer::Settings::from_env()?;
-    xtask::bench::run(bench, &settings).await
+    xtask::bench::run(bench, &explorer::Settings::from_env()?).await
 }
 
 async fn bench_jobs(args: &[String]) -> anyhow::Result<()> {
-    let mut base_url = None;
-    let mut repos = "25481,25482,25483,25484,25486,25487,25488,25489,25490".to_owned();
-    let mut jobs = 200;
-    let mut it = args.iter();
-    while let Some(arg) = it.next() {
-        let mut value = || it.next().with_context(|| format!("{arg} needs a value\n\n{USAGE}"));
-        match arg.as_str() {
-            "--base-url" => base_url = Some(value()?.clone()),
-            "--repos" => repos = value()?.clone(),
-            "--jobs" => jobs = value()?.parse().context("--jobs takes a whole number")?,
-            other => bail!("unknown argument {other:?}\n\n{USAGE}"),
-        }
-    }
+    let flags = Flags::parse(args, &["--base-url", "--repos", "--jobs"], &[])?;
+    let repos = flags.value("--repos").unwrap_or("25481,25482,25483,25484,25486,25487,25488,25489,25490");
     let bench = xtask::bench::JobBench {
-        base_url: base_url.with_context(|| format!("--base-url is required\n\n{USAGE}"))?,
-        repos: explorer::RepoSet::parse(&repos)?.ids().to_vec(),
-        jobs: jobs.max(1),
+        base_url: flags.required("--base-url")?,
+        repos: explorer::RepoSet::parse(repos)?.ids().to_vec(),
+        jobs: flags.number("--jobs", 200)?.max(1),
     };
     xtask::bench::run_jobs(bench, &explorer::Settings::from_env()?).await
+}
+
+/// A command's `--name value` and `--switch` arguments, checked against what it accepts.
+struct Flags {
+    values: Vec<(String, String)>,
+    switches: Vec<String>,
+}
+
+impl Flags {
+    fn parse(args: &[String], with_value: &[&str], switches: &[&str]) -> anyhow::Result<Flags> {
+        let mut flags = Flags { values: Vec::new(), switches: Vec::new() };
+        let mut it = args.iter();
+        while let Some(arg) = it.next() {
+            if with_value.contains(&arg.as_str()) {
+                let value = it.next().with_context(|| format!("{arg} needs a value\n\n{USAGE}"))?;
+                flags.values.push((arg.clone(), value.clone()));
+            } else if switches.contains(&arg.as_str()) {
+                flags.switches.push(arg.clone());
+            } else {
+                bail!("unknown argument {arg:?}\n\n{USAGE}");
+            }
+        }
+        Ok(flags)
+    }
+
+    fn value(&self, name: &str) -> Option<&str> {
+        self.values.iter().rev().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
+    }
+
+    fn required(&self, name: &str) -> anyhow::Result<String> {
+        self.value(name).map(str::to_owned).with_context(|| format!("{name} is required\n\n{USAGE}"))
+    }
+
+    fn number<T: FromStr>(&self, name: &str, default: T) -> anyhow::Result<T> {
+        match self.value(name) {
+            Some(text) => text.parse().map_err(|_| anyhow::anyhow!("{name} takes a whole number (got {text:?})")),
+            None => Ok(default),
+        }
+    }
+
+    fn has(&self, name: &str) -> bool {
+        self.switches.iter().any(|s| s == name)
+    }
 }
 
 async fn create_database_if_missing(options: &PgConnectOptions) -> anyhow::Result<()> {
