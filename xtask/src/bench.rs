@@ -91,10 +91,18 @@ pub async fn run_jobs(bench: JobBench, settings: &Settings) -> anyhow::Result<()
             }
         }
     }
-    let timings: Vec<_> = cache.job_timings().await?.into_iter().take(bench.jobs).collect();
-    if timings.len() < bench.jobs {
-        bail!("the worker recorded {} job timings, expected {}", timings.len(), bench.jobs);
-    }
+    // The worker records a job's timings just after caching its result.
+    let waited = Instant::now();
+    let timings = loop {
+        let timings: Vec<_> = cache.job_timings().await?.into_iter().take(bench.jobs).collect();
+        if timings.len() == bench.jobs {
+            break timings;
+        }
+        if waited.elapsed() > Duration::from_secs(5) {
+            bail!("the worker recorded {} job timings, expected {}", timings.len(), bench.jobs);
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
     let mut waits: Vec<Duration> = timings.iter().map(|t| t.0).collect();
     waits.sort();
     let at = |q: f64| waits[((waits.len() - 1) as f64 * q).round() as usize].as_secs_f64() * 1e3;
