@@ -56,7 +56,7 @@ pub async fn run(job: QueryJob, job_id: &str, ctx: &JobContext) -> Result<(), Jo
         ctx.cache.set_status(&key, &running, ctx.settings.pending_ttl()).await?;
 
         let started = std::time::Instant::now();
-        let (entry, query_time) = match compute(&job, ctx).await {
+        let Computed { entry, bytes, query_time } = match compute(&job, ctx).await {
             Ok(computed) => computed,
             Err(JobError::Cache(error)) => return Err(JobError::Cache(error)),
             Err(error) => {
@@ -72,15 +72,6 @@ pub async fn run(job: QueryJob, job_id: &str, ctx: &JobContext) -> Result<(), Jo
         // The whole selection is only as fresh as its oldest part.
         let age = (Utc::now() - entry.computed_at).to_std().unwrap_or_default();
         let ttl = ctx.settings.result_ttl.saturating_sub(age).max(Duration::from_secs(1));
-        let bytes = entry.encode();
-        let (size, limit) = (bytes.len() as u64, ctx.settings.result_max_bytes);
-        if size > limit {
-            Metrics::inc(&METRICS.jobs_failed);
-            let error = JobError::TooLarge { size, limit };
-            let failed = JobStatus::Failed { reason: error.to_string(), retryable: false };
-            ctx.cache.set_status(&key, &failed, ctx.settings.pending_ttl()).await?;
-            return Err(error);
-        }
         ctx.cache.put_result(&key, &bytes, ttl).await?;
         ctx.cache.index_result(&key, job.query, job.repos.ids(), ttl).await?;
         Metrics::inc(&METRICS.jobs_done);
@@ -99,9 +90,17 @@ pub async fn run(job: QueryJob, job_id: &str, ctx: &JobContext) -> Result<(), Jo
     .await
 }
 
+/// A selection's result, encoded, and the time its SQL took.
+struct Computed {
+    entry: CachedResult,
+    bytes: Vec<u8>,
+    query_time: Duration,
+}
+
 /// The selection's result: the cached parts of repos computed before, and the query run
-/// for the others only, whose parts are cached in turn.
-async fn compute(job: &QueryJob, ctx: &JobContext) -> Result<(CachedResult, Duration), JobError> {
+/// for the others only, whose parts are cached in turn. Parts or a result above the size
+/// limit are not cached.
+async fn compute(job: &QueryJob, ctx: &JobContext) -> Result<Computed, JobError> {
     let query = job.query;
     let ids = job.repos.ids();
     let mut parts = Vec::with_capacity(ids.len());
@@ -133,15 +132,19 @@ async fn compute(job: &QueryJob, ctx: &JobContext) -> Result<(CachedResult, Dura
             encoded.push((repo, bytes));
             parts.push(part);
         }
-        let limit = ctx.settings.result_max_bytes;
-        if size > limit {
-            return Err(JobError::TooLarge { size, limit });
+        if size > ctx.settings.result_max_bytes {
+            return Err(JobError::TooLarge { size, limit: ctx.settings.result_max_bytes });
         }
         ctx.cache.put_parts(query, &encoded, ctx.settings.result_ttl).await?;
     }
     let entry = CachedResult::assemble(&parts)
         .expect("a selection has at least one repo, and parts of one query share columns");
-    Ok((entry, query_time))
+    let bytes = entry.encode();
+    let (size, limit) = (bytes.len() as u64, ctx.settings.result_max_bytes);
+    if size > limit {
+        return Err(JobError::TooLarge { size, limit });
+    }
+    Ok(Computed { entry, bytes, query_time })
 }
 
 /// Runs the query, retrying transient failures (Augur restarting, a dropped connection)
