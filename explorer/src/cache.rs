@@ -182,20 +182,20 @@ impl Cache {
     /// Sets the status only if none exists; true when this caller won. This is what makes
     /// a hundred identical cold requests enqueue one job.
     pub async fn claim(&self, key: &ResultKey, status: &JobStatus, ttl: Duration) -> Result<bool, CacheError> {
-        let options = SetOptions::default()
-            .conditional_set(redis::ExistenceCheck::NX)
-            .with_expiration(SetExpiry::EX(ttl.as_secs().max(1)));
-        let set: Option<String> = self.conn.clone().set_options(self.status_key(key), to_json(status), options).await?;
-        Ok(set.is_some())
+        self.set_if_absent(self.status_key(key), to_json(status), ttl).await
     }
 
     /// A short fleet-wide lock: true for the one caller that got it.
     pub async fn try_lock(&self, name: &str, ttl: Duration) -> Result<bool, CacheError> {
+        self.set_if_absent(format!("{}lock:{name}", self.prefix), "1".to_owned(), ttl).await
+    }
+
+    /// SET NX EX: true when this call created the key.
+    async fn set_if_absent(&self, key: String, value: String, ttl: Duration) -> Result<bool, CacheError> {
         let options = SetOptions::default()
             .conditional_set(redis::ExistenceCheck::NX)
             .with_expiration(SetExpiry::EX(ttl.as_secs().max(1)));
-        let set: Option<String> =
-            self.conn.clone().set_options(format!("{}lock:{name}", self.prefix), 1, options).await?;
+        let set: Option<String> = self.conn.clone().set_options(key, value, options).await?;
         Ok(set.is_some())
     }
 

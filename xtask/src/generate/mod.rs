@@ -13,7 +13,7 @@ mod tracker;
 use chrono::{DateTime, Duration, Utc};
 use sqlx::PgConnection;
 
-pub use rng::Rng;
+use rng::Rng;
 
 use crate::load::{CopyWriter, Value};
 
