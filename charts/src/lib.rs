@@ -1,16 +1,16 @@
 //! Chart data and its drawing, compiled for both the server (SSR, the JSON API)
 //! and the browser, so a chart looks the same whichever side drew it.
 
+mod catalog;
+mod controls;
 mod interval;
 mod render;
+mod reply;
 mod series;
 
+pub use catalog::{ChartId, Layout, RepoEntry};
+pub use controls::{ChartControls, Control, ControlError, BOTS_PARAM, FROM_PARAM, TO_PARAM};
 pub use interval::{Interval, ParseIntervalError};
-pub use render::{bar_chart_svg, ChartSize};
-pub use series::{Series, TimeSeries};
-
-mod catalog;
-mod reply;
-
-pub use catalog::{ChartControls, ChartId, RepoEntry};
+pub use render::{chart_svg, ChartSize};
 pub use reply::ChartReply;
+pub use series::{Series, TimeSeries};

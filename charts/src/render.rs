@@ -1,9 +1,20 @@
 use chrono::NaiveDate;
 use plotters::prelude::*;
 
-use crate::{Interval, TimeSeries};
+use crate::{Interval, Layout, TimeSeries};
 
-const BAR_COLOR: RGBColor = RGBColor(49, 110, 196);
+/// Series colours in order; the first is the app's blue. Chosen to stay apart for
+/// the common forms of colour blindness (Okabe–Ito based).
+const PALETTE: [RGBColor; 8] = [
+    RGBColor(49, 110, 196),
+    RGBColor(230, 159, 0),
+    RGBColor(0, 158, 115),
+    RGBColor(204, 121, 167),
+    RGBColor(86, 180, 233),
+    RGBColor(213, 94, 0),
+    RGBColor(120, 94, 240),
+    RGBColor(90, 90, 90),
+];
 const AXIS_FONT: (&str, u32) = ("sans-serif", 13);
 
 /// Pixel size of a drawn chart; the SVG scales with its container through its viewBox.
@@ -19,10 +30,10 @@ impl Default for ChartSize {
     }
 }
 
-/// Draws the first series of `ts` as bars, one per period, and returns the SVG text.
-pub fn bar_chart_svg(ts: &TimeSeries, interval: Interval, size: ChartSize) -> String {
+/// Draws `ts` as `layout` says and returns the SVG text.
+pub fn chart_svg(ts: &TimeSeries, layout: Layout, interval: Interval, size: ChartSize) -> String {
     let mut svg = String::new();
-    let drawn = draw_bars(&mut svg, ts, interval, size);
+    let drawn = draw(&mut svg, ts, layout, interval, size);
     if let Err(error) = drawn {
         // Drawing into a string only fails on a plotters bug; show it instead of a blank box.
         return format!(
@@ -35,46 +46,106 @@ pub fn bar_chart_svg(ts: &TimeSeries, interval: Interval, size: ChartSize) -> St
     responsive(svg, size)
 }
 
-fn draw_bars(svg: &mut String, ts: &TimeSeries, interval: Interval, size: ChartSize) -> Result<(), String> {
-    let values: &[i64] = ts.series.first().map(|s| s.values.as_slice()).unwrap_or(&[]);
-    let y_name = ts.series.first().map(|s| s.name.as_str()).unwrap_or("");
-    let n = values.len().max(1) as u32;
-    let max = values.iter().copied().max().unwrap_or(0).max(1);
+pub fn series_color(index: usize) -> RGBColor {
+    PALETTE[index % PALETTE.len()]
+}
+
+fn draw(svg: &mut String, ts: &TimeSeries, layout: Layout, interval: Interval, size: ChartSize) -> Result<(), String> {
+    let n = ts.periods.len();
+    let is_line = |name: &str| match layout {
+        Layout::Bars { lines } => lines.contains(&name),
+        Layout::Stacked => false,
+        Layout::Lines => true,
+    };
+    let value = |s: usize, i: usize| ts.series[s].values.get(i).copied().unwrap_or(0);
+    let top = (0..n)
+        .map(|i| {
+            let stacked: i64 = (0..ts.series.len()).map(|s| value(s, i).max(0)).sum();
+            let single = (0..ts.series.len()).map(|s| value(s, i)).max().unwrap_or(0);
+            if layout == Layout::Stacked {
+                stacked
+            } else {
+                single
+            }
+        })
+        .max()
+        .unwrap_or(0)
+        .max(1);
     let root = SVGBackend::with_string(svg, (size.width, size.height)).into_drawing_area();
     root.fill(&WHITE).map_err(|e| e.to_string())?;
     let mut chart = ChartBuilder::on(&root)
         .margin(12)
         .x_label_area_size(32)
         .y_label_area_size(56)
-        .build_cartesian_2d((0..n).into_segmented(), 0i64..(max + max / 10 + 1))
+        .build_cartesian_2d(-0.5f64..(n.max(1) as f64 - 0.5), 0i64..(top + top / 10 + 1))
         .map_err(|e| e.to_string())?;
-    let label = |v: &SegmentValue<u32>| match v {
-        SegmentValue::CenterOf(i) | SegmentValue::Exact(i) => {
-            ts.periods.get(*i as usize).map(|p| period_label(*p, interval)).unwrap_or_default()
+    // Period i is centred on x = i; ticks between periods get no label.
+    let label = |x: &f64| {
+        let i = x.round();
+        if (x - i).abs() > 1e-6 || i < 0.0 {
+            return String::new();
         }
-        SegmentValue::Last => String::new(),
+        ts.periods.get(i as usize).map(|p| period_label(*p, interval)).unwrap_or_default()
     };
     chart
         .configure_mesh()
         .disable_x_mesh()
         .bold_line_style(RGBColor(225, 228, 232))
         .light_line_style(TRANSPARENT)
-        .x_labels(8)
+        .x_labels(8.min(n.max(1)))
         .x_label_formatter(&label)
-        .y_desc(y_name)
         .label_style(AXIS_FONT)
         .axis_desc_style(AXIS_FONT)
         .draw()
         .map_err(|e| e.to_string())?;
-    let bar_gap = if values.len() > 200 { 0 } else { 1 };
-    chart
-        .draw_series(
-            Histogram::vertical(&chart)
-                .style(BAR_COLOR.filled())
-                .margin(bar_gap)
-                .data(values.iter().enumerate().filter(|(_, v)| **v > 0).map(|(i, v)| (i as u32, *v))),
-        )
-        .map_err(|e| e.to_string())?;
+
+    let bar_series: Vec<usize> = (0..ts.series.len()).filter(|s| !is_line(&ts.series[*s].name)).collect();
+    let gap = if n > 200 { 0.0 } else { 0.1 };
+    let slot = (1.0 - 2.0 * gap) / bar_series.len().max(1) as f64;
+    let mut base = vec![0i64; n];
+    for (k, &s) in bar_series.iter().enumerate() {
+        let color = series_color(s);
+        let mut rects = Vec::new();
+        for i in 0..n {
+            let v = value(s, i);
+            if v <= 0 {
+                continue;
+            }
+            let left = i as f64 - 0.5 + gap;
+            let (x0, x1, y0, y1) = if layout == Layout::Stacked {
+                let y0 = base[i];
+                base[i] += v;
+                (left, left + 1.0 - 2.0 * gap, y0, y0 + v)
+            } else {
+                (left + k as f64 * slot, left + (k + 1) as f64 * slot, 0, v)
+            };
+            rects.push(Rectangle::new([(x0, y0), (x1, y1)], color.filled()));
+        }
+        chart
+            .draw_series(rects)
+            .map_err(|e| e.to_string())?
+            .label(ts.series[s].name.clone())
+            .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 10, y + 5)], color.filled()));
+    }
+    for s in (0..ts.series.len()).filter(|s| is_line(&ts.series[*s].name)) {
+        let color = series_color(s);
+        let points = (0..n).map(|i| (i as f64, value(s, i)));
+        chart
+            .draw_series(LineSeries::new(points, color.stroke_width(2)))
+            .map_err(|e| e.to_string())?
+            .label(ts.series[s].name.clone())
+            .legend(move |(x, y)| PathElement::new([(x, y), (x + 12, y)], color.stroke_width(2)));
+    }
+    if ts.series.len() > 1 {
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::UpperLeft)
+            .background_style(WHITE.mix(0.85))
+            .border_style(RGBColor(225, 228, 232))
+            .label_font(AXIS_FONT)
+            .draw()
+            .map_err(|e| e.to_string())?;
+    }
     root.present().map_err(|e| e.to_string())?;
     Ok(())
 }
@@ -103,27 +174,59 @@ fn escape_xml(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Series;
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()
     }
 
+    fn fill(index: usize) -> String {
+        let c = series_color(index);
+        format!("fill=\"#{:02X}{:02X}{:02X}\"", c.0, c.1, c.2)
+    }
+
+    fn two_series() -> TimeSeries {
+        TimeSeries {
+            periods: vec![d(2024, 1, 1), d(2024, 2, 1), d(2024, 3, 1)],
+            series: vec![
+                Series { name: "opened".into(), values: vec![2, 0, 1] },
+                Series { name: "open".into(), values: vec![2, 2, 3] },
+            ],
+        }
+    }
+
     #[test]
     fn draws_one_bar_per_non_empty_period() {
         let ts = TimeSeries::count_by_period(Interval::Month, "commits", [d(2024, 1, 5), d(2024, 1, 6), d(2024, 3, 1)]);
-        let svg = bar_chart_svg(&ts, Interval::Month, ChartSize::default());
+        let svg = chart_svg(&ts, Layout::Bars { lines: &[] }, Interval::Month, ChartSize::default());
         assert!(svg.starts_with("<svg"));
         assert!(svg.contains("viewBox=\"0 0 900 360\""));
-        let bars = svg.matches(&format!("fill=\"#{:02X}{:02X}{:02X}\"", 49, 110, 196)).count();
         // January (2) and March (1) are bars; February is zero and draws no rectangle.
-        assert_eq!(bars, 2, "{svg}");
+        assert_eq!(svg.matches(&fill(0)).count(), 2, "{svg}");
         assert!(svg.contains("2024-01"));
+    }
+
+    #[test]
+    fn a_line_series_is_a_path_and_the_others_bars() {
+        let svg = chart_svg(&two_series(), Layout::Bars { lines: &["open"] }, Interval::Month, ChartSize::default());
+        // Two bars plus the legend's swatch for "opened".
+        assert_eq!(svg.matches(&fill(0)).count(), 3, "{svg}");
+        assert!(svg.contains("<polyline"), "{svg}");
+        assert!(svg.contains("\nopen\n") && svg.contains("\nopened\n"), "legend names both series: {svg}");
+    }
+
+    #[test]
+    fn stacked_bars_draw_every_non_zero_value() {
+        let svg = chart_svg(&two_series(), Layout::Stacked, Interval::Month, ChartSize::default());
+        // Series 0 has two non-zero values, series 1 three; each also has a legend swatch.
+        assert_eq!(svg.matches(&fill(0)).count(), 3);
+        assert_eq!(svg.matches(&fill(1)).count(), 4);
     }
 
     #[test]
     fn an_empty_series_still_draws_axes() {
         let ts = TimeSeries::count_by_period(Interval::Day, "commits", []);
-        let svg = bar_chart_svg(&ts, Interval::Day, ChartSize::default());
+        let svg = chart_svg(&ts, Layout::Lines, Interval::Day, ChartSize::default());
         assert!(svg.contains("<svg"));
         assert!(!svg.contains("could not be drawn"));
     }

@@ -44,6 +44,23 @@ impl TimeSeries {
         TimeSeries { periods, series: vec![Series { name: name.to_owned(), values }] }
     }
 
+    /// Keeps the periods that overlap the days from `from` to `to` (both included).
+    pub fn within(mut self, interval: Interval, from: Option<NaiveDate>, to: Option<NaiveDate>) -> Self {
+        let keep: Vec<bool> = self
+            .periods
+            .iter()
+            .map(|start| {
+                from.is_none_or(|from| interval.next_period(*start) > from) && to.is_none_or(|to| *start <= to)
+            })
+            .collect();
+        let kept = |values: Vec<i64>| values.into_iter().zip(&keep).filter(|(_, k)| **k).map(|(v, _)| v).collect();
+        self.periods = kept_dates(std::mem::take(&mut self.periods), &keep);
+        for series in &mut self.series {
+            series.values = kept(std::mem::take(&mut series.values));
+        }
+        self
+    }
+
     /// True when no period holds a value.
     pub fn is_empty(&self) -> bool {
         self.periods.is_empty()
@@ -67,6 +84,10 @@ impl TimeSeries {
         }
         out
     }
+}
+
+fn kept_dates(dates: Vec<NaiveDate>, keep: &[bool]) -> Vec<NaiveDate> {
+    dates.into_iter().zip(keep).filter(|(_, k)| **k).map(|(d, _)| d).collect()
 }
 
 fn csv_field(text: &str) -> String {
@@ -98,6 +119,15 @@ mod tests {
         let ts = TimeSeries::count_by_period(Interval::Week, "commits", []);
         assert!(ts.is_empty());
         assert_eq!(ts.series[0].name, "commits");
+    }
+
+    #[test]
+    fn within_keeps_the_periods_that_overlap_the_range() {
+        let ts = TimeSeries::count_by_period(Interval::Month, "n", [d(2024, 1, 5), d(2024, 2, 5), d(2024, 3, 5)]);
+        let cut = ts.clone().within(Interval::Month, Some(d(2024, 1, 31)), Some(d(2024, 2, 1)));
+        assert_eq!(cut.periods, vec![d(2024, 1, 1), d(2024, 2, 1)]);
+        assert_eq!(cut.series[0].values, vec![1, 1]);
+        assert_eq!(ts.clone().within(Interval::Month, None, None), ts);
     }
 
     #[test]

@@ -197,7 +197,7 @@ fn new_job_id(key: &ResultKey) -> String {
 }
 
 fn ready(chart: ChartId, entry: &CachedResult, controls: &ChartControls) -> ChartReply {
-    match viz::build(chart, &entry.frame, controls) {
+    match viz::build(chart, &entry.frame, controls, chrono::Utc::now().date_naive()) {
         Ok(data) => ChartReply::Ready { computed_at: entry.computed_at, data },
         Err(error) => ChartReply::Failed { error: error.to_string(), retryable: false },
     }

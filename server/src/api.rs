@@ -1,4 +1,4 @@
-//! The public JSON API: `GET /api/v1/charts/<chart-id>?repos=ID,ID&interval=...&format=json|csv`.
+//! The public JSON API: `GET /api/v1/charts/<chart-id>?repos=ID,ID&<controls>&format=json|csv`.
 
 use std::collections::HashMap;
 
@@ -9,7 +9,7 @@ use axum::{
     routing::{get, post},
     Json, Router,
 };
-use charts::{ChartControls, ChartId, ChartReply, Interval};
+use charts::{ChartControls, ChartId, ChartReply, BOTS_PARAM, FROM_PARAM, TO_PARAM};
 use explorer::RepoSet;
 use serde_json::json;
 
@@ -19,7 +19,8 @@ pub fn routes() -> Router<AppState> {
     Router::new().route("/charts/{chart}", get(chart)).route("/charts/{chart}/retry", post(retry))
 }
 
-const PARAMETERS: [&str; 3] = ["repos", "interval", "format"];
+/// Parameters every chart accepts; each chart adds its own controls.
+const COMMON_PARAMETERS: [&str; 5] = ["repos", "format", BOTS_PARAM, FROM_PARAM, TO_PARAM];
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Format {
@@ -52,21 +53,24 @@ fn parse(slug: &str, params: &HashMap<String, String>) -> Result<(ChartId, RepoS
             message: format!("unknown chart {slug:?}; charts: {}", known.join(", ")),
         }
     })?;
-    if let Some(unknown) = params.keys().find(|k| !PARAMETERS.contains(&k.as_str())) {
-        return Err(bad_request(format!("unknown parameter {unknown:?}; parameters: {}", PARAMETERS.join(", "))));
+    let known: Vec<&str> = COMMON_PARAMETERS.into_iter().chain(chart.controls().iter().map(|c| c.param())).collect();
+    if let Some(unknown) = params.keys().find(|k| !known.contains(&k.as_str())) {
+        return Err(bad_request(format!(
+            "unknown parameter {unknown:?} for {}; parameters: {}",
+            chart.slug(),
+            known.join(", ")
+        )));
     }
     let repos = RepoSet::parse(params.get("repos").map(String::as_str).unwrap_or(""))
         .map_err(|e| bad_request(e.to_string()))?;
-    let interval = match params.get("interval") {
-        Some(text) => text.parse::<Interval>().map_err(|e| bad_request(e.to_string()))?,
-        None => Interval::default(),
-    };
+    let controls = ChartControls::from_params(chart, |name| params.get(name).map(String::as_str))
+        .map_err(|e| bad_request(e.to_string()))?;
     let format = match params.get("format").map(String::as_str) {
         None | Some("json") => Format::Json,
         Some("csv") => Format::Csv,
         Some(other) => return Err(bad_request(format!("format must be json or csv (got {other:?})"))),
     };
-    Ok((chart, repos, ChartControls { interval }, format))
+    Ok((chart, repos, controls, format))
 }
 
 async fn chart(

@@ -1,6 +1,6 @@
 use std::time::Duration;
 
-use charts::{bar_chart_svg, ChartControls, ChartId, ChartReply, ChartSize, Interval};
+use charts::{chart_svg, ChartControls, ChartId, ChartReply, ChartSize, Interval};
 use leptos::prelude::*;
 
 use crate::api::chart_data;
@@ -23,7 +23,7 @@ pub fn ChartCard(chart: ChartId, repos: Signal<Vec<i64>>) -> impl IntoView {
     // Retrying asks the server to forget the failure; the answer is then fetched as usual.
     let retry = Action::new(move |_: &()| {
         let (repos, interval) = (repos.get_untracked(), interval.get_untracked());
-        async move { chart_data(chart, repos, ChartControls { interval }, true).await }
+        async move { chart_data(chart, repos, ChartControls { interval, ..ChartControls::for_chart(chart) }, true).await }
     });
     let reply: Resource<Answer> = Resource::new(
         move || (repos.get(), interval.get(), poll.get(), retry.version().get()),
@@ -31,7 +31,10 @@ pub fn ChartCard(chart: ChartId, repos: Signal<Vec<i64>>) -> impl IntoView {
             if repos.is_empty() {
                 return (repos, interval, Ok(None));
             }
-            let answer = chart_data(chart, repos.clone(), ChartControls { interval }, false).await.map(Some);
+            let answer =
+                chart_data(chart, repos.clone(), ChartControls { interval, ..ChartControls::for_chart(chart) }, false)
+                    .await
+                    .map(Some);
             (repos, interval, answer)
         },
     );
@@ -83,7 +86,7 @@ pub fn ChartCard(chart: ChartId, repos: Signal<Vec<i64>>) -> impl IntoView {
                 {move || Suspend::new(async move {
                     let (drawn_repos, drawn_interval, answer) = reply.await;
                     let csv_href = csv_href(chart, &drawn_repos, drawn_interval);
-                    view! { <ChartBody answer drawn_interval csv_href retry /> }
+                    view! { <ChartBody chart answer drawn_interval csv_href retry /> }
                 })}
             </Transition>
         </section>
@@ -98,6 +101,7 @@ fn csv_href(chart: ChartId, repos: &[i64], interval: Interval) -> String {
 
 #[component]
 fn ChartBody(
+    chart: ChartId,
     answer: Result<Option<ChartReply>, ServerFnError>,
     drawn_interval: Interval,
     csv_href: String,
@@ -133,7 +137,7 @@ fn ChartBody(
                 }
                 .into_any()
             } else {
-                let svg = bar_chart_svg(&data, drawn_interval, ChartSize::default());
+                let svg = chart_svg(&data, chart.layout(), drawn_interval, ChartSize::default());
                 view! {
                     <div class="chart" data-state="ready" data-interval=drawn_interval.as_str() inner_html=svg></div>
                     <footer class="card-foot">

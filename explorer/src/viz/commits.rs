@@ -1,36 +1,11 @@
-//! From cached query frames to chart data: the visualization logic, run on the web tier
-//! so that control changes redraw from the cache without a new job.
-
-use charts::{ChartControls, ChartId, TimeSeries};
+use charts::{ChartControls, TimeSeries};
 use chrono::DateTime;
 
+use super::{column, MissingColumn};
 use crate::{codec::Frame, Query};
 
-/// The query whose result a chart is drawn from.
-pub fn query_for(chart: ChartId) -> Query {
-    match chart {
-        ChartId::CommitsOverTime => Query::Commits,
-    }
-}
-
-#[derive(Debug, thiserror::Error)]
-#[error("cached {query} result lacks column {column}")]
-pub struct MissingColumn {
-    query: &'static str,
-    column: &'static str,
-}
-
-pub fn build(chart: ChartId, frame: &Frame, controls: &ChartControls) -> Result<TimeSeries, MissingColumn> {
-    match chart {
-        ChartId::CommitsOverTime => commits_over_time(frame, controls),
-    }
-}
-
-fn column<'a>(frame: &'a Frame, query: Query, column: &'static str) -> Result<&'a [i64], MissingColumn> {
-    frame.i64(column).ok_or(MissingColumn { query: query.name(), column })
-}
-
-fn commits_over_time(frame: &Frame, controls: &ChartControls) -> Result<TimeSeries, MissingColumn> {
+/// Distinct commits per period (a commit in several selected repos counts once).
+pub(super) fn commits_over_time(frame: &Frame, controls: &ChartControls) -> Result<TimeSeries, MissingColumn> {
     let commits = column(frame, Query::Commits, "commit")?;
     let author_ts = column(frame, Query::Commits, "author_ts")?;
     // The same commit in two selected repos is one commit.
@@ -63,7 +38,7 @@ mod tests {
     }
 
     fn months(interval: Interval, rows: &[(i64, i64, i64)]) -> TimeSeries {
-        build(ChartId::CommitsOverTime, &frame(rows), &ChartControls { interval }).unwrap()
+        commits_over_time(&frame(rows), &ChartControls { interval, ..ChartControls::default() }).unwrap()
     }
 
     #[test]
@@ -93,7 +68,7 @@ mod tests {
     #[test]
     fn a_frame_without_the_needed_column_is_an_error() {
         let frame = Frame::new().with_column("repo_id", Column::I64(vec![1]));
-        let err = build(ChartId::CommitsOverTime, &frame, &ChartControls::default()).unwrap_err();
+        let err = commits_over_time(&frame, &ChartControls::default()).unwrap_err();
         assert!(err.to_string().contains("commit"));
     }
 }

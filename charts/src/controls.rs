@@ -1,0 +1,275 @@
+//! The settings a user can change on a chart, and their form in URLs and the JSON API.
+//! None of them changes a query: a change redraws from the cached result.
+
+use std::fmt;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::{ChartId, Interval};
+
+/// One adjustable setting of a chart.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Control {
+    Interval,
+    StalingDays,
+    StaleDays,
+    ResponseDays,
+    AssignmentsRequired,
+}
+
+impl Control {
+    /// The parameter name in URLs and the API.
+    pub fn param(self) -> &'static str {
+        match self {
+            Control::Interval => "interval",
+            Control::StalingDays => "staling_days",
+            Control::StaleDays => "stale_days",
+            Control::ResponseDays => "response_days",
+            Control::AssignmentsRequired => "assignments_required",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Control::Interval => "Interval",
+            Control::StalingDays => "Days until staling",
+            Control::StaleDays => "Days until stale",
+            Control::ResponseDays => "Response within days",
+            Control::AssignmentsRequired => "Assignments required",
+        }
+    }
+
+    /// The accepted range of a numeric control (8Knot's).
+    pub fn range(self) -> (u32, u32) {
+        match self {
+            Control::Interval => (0, 0),
+            Control::StalingDays | Control::StaleDays | Control::ResponseDays => (1, 120),
+            Control::AssignmentsRequired => (1, 250),
+        }
+    }
+}
+
+/// Page-wide parameter names, besides each chart's own.
+pub const BOTS_PARAM: &str = "bots";
+pub const FROM_PARAM: &str = "from";
+pub const TO_PARAM: &str = "to";
+
+/// Every control's value. Fields a chart does not use keep their defaults.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct ChartControls {
+    pub interval: Interval,
+    /// Leave out contributors whose GitHub account type is 'Bot' (on by default).
+    pub hide_bots: bool,
+    /// The first and last day shown, both included (UTC).
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+    pub staling_days: u32,
+    pub stale_days: u32,
+    pub response_days: u32,
+    pub assignments_required: u32,
+}
+
+impl Default for ChartControls {
+    fn default() -> Self {
+        ChartControls {
+            interval: Interval::Month,
+            hide_bots: true,
+            from: None,
+            to: None,
+            staling_days: 7,
+            stale_days: 30,
+            response_days: 2,
+            assignments_required: 10,
+        }
+    }
+}
+
+/// A control value that cannot be used, with the parameter to fix.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ControlError(pub String);
+
+impl fmt::Display for ControlError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for ControlError {}
+
+impl ChartControls {
+    /// The defaults a chart opens with.
+    pub fn for_chart(chart: ChartId) -> Self {
+        ChartControls { interval: chart.default_interval(), ..ChartControls::default() }
+    }
+
+    /// Reads the parameters a chart understands; absent ones keep the chart's defaults.
+    /// `get` looks a parameter up by name.
+    pub fn from_params<'a>(chart: ChartId, get: impl Fn(&str) -> Option<&'a str>) -> Result<Self, ControlError> {
+        let mut controls = ChartControls::for_chart(chart);
+        if let Some(text) = get(Control::Interval.param()) {
+            controls.interval = text.parse().map_err(|e: crate::ParseIntervalError| ControlError(e.to_string()))?;
+        }
+        if let Some(text) = get(BOTS_PARAM) {
+            controls.hide_bots = match text {
+                "hide" => true,
+                "show" => false,
+                other => return Err(ControlError(format!("bots must be hide or show (got {other:?})"))),
+            };
+        }
+        controls.from = get(FROM_PARAM).map(|t| parse_date(FROM_PARAM, t)).transpose()?;
+        controls.to = get(TO_PARAM).map(|t| parse_date(TO_PARAM, t)).transpose()?;
+        for control in [Control::StalingDays, Control::StaleDays, Control::ResponseDays, Control::AssignmentsRequired] {
+            if let Some(text) = get(control.param()) {
+                let (low, high) = control.range();
+                let value = text.trim().parse::<u32>().ok().filter(|v| (low..=high).contains(v)).ok_or_else(|| {
+                    ControlError(format!(
+                        "{} must be a whole number from {low} to {high} (got {text:?})",
+                        control.param()
+                    ))
+                })?;
+                *controls.number_mut(control) = value;
+            }
+        }
+        controls.check()?;
+        Ok(controls)
+    }
+
+    /// Rejects combinations no chart can draw.
+    pub fn check(&self) -> Result<(), ControlError> {
+        if let (Some(from), Some(to)) = (self.from, self.to) {
+            if from > to {
+                return Err(ControlError(format!("from ({from}) must not be after to ({to})")));
+            }
+        }
+        if self.staling_days >= self.stale_days {
+            return Err(ControlError(format!(
+                "stale_days ({}) must be greater than staling_days ({})",
+                self.stale_days, self.staling_days
+            )));
+        }
+        Ok(())
+    }
+
+    /// The value of a numeric control.
+    pub fn number(&self, control: Control) -> u32 {
+        match control {
+            Control::Interval => 0,
+            Control::StalingDays => self.staling_days,
+            Control::StaleDays => self.stale_days,
+            Control::ResponseDays => self.response_days,
+            Control::AssignmentsRequired => self.assignments_required,
+        }
+    }
+
+    fn number_mut(&mut self, control: Control) -> &mut u32 {
+        match control {
+            Control::StalingDays => &mut self.staling_days,
+            Control::StaleDays => &mut self.stale_days,
+            Control::ResponseDays => &mut self.response_days,
+            Control::AssignmentsRequired | Control::Interval => &mut self.assignments_required,
+        }
+    }
+
+    /// The controls with every field `chart` ignores reset to its default, so two requests
+    /// that draw the same chart share one cached drawing.
+    pub fn relevant_to(&self, chart: ChartId) -> Self {
+        let defaults = ChartControls::for_chart(chart);
+        let mut out = ChartControls { hide_bots: self.hide_bots, from: self.from, to: self.to, ..defaults };
+        for control in chart.controls() {
+            match control {
+                Control::Interval => out.interval = self.interval,
+                other => *out.number_mut(*other) = self.number(*other),
+            }
+        }
+        out
+    }
+
+    /// The parameters that differ from the chart's defaults, in a stable order: what a URL
+    /// needs to reproduce this view, and the text a cached drawing is keyed by.
+    pub fn to_params(&self, chart: ChartId) -> Vec<(&'static str, String)> {
+        let defaults = ChartControls::for_chart(chart);
+        let relevant = self.relevant_to(chart);
+        let mut params = Vec::new();
+        if relevant.interval != defaults.interval {
+            params.push((Control::Interval.param(), relevant.interval.as_str().to_owned()));
+        }
+        if !relevant.hide_bots {
+            params.push((BOTS_PARAM, "show".to_owned()));
+        }
+        if let Some(from) = relevant.from {
+            params.push((FROM_PARAM, from.to_string()));
+        }
+        if let Some(to) = relevant.to {
+            params.push((TO_PARAM, to.to_string()));
+        }
+        for control in chart.controls().iter().filter(|c| **c != Control::Interval) {
+            if relevant.number(*control) != defaults.number(*control) {
+                params.push((control.param(), relevant.number(*control).to_string()));
+            }
+        }
+        params
+    }
+}
+
+fn parse_date(param: &str, text: &str) -> Result<NaiveDate, ControlError> {
+    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+        .map_err(|_| ControlError(format!("{param} must be a date as YYYY-MM-DD (got {text:?})")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn parse(chart: ChartId, pairs: &[(&str, &str)]) -> Result<ChartControls, ControlError> {
+        let map: HashMap<&str, &str> = pairs.iter().copied().collect();
+        ChartControls::from_params(chart, |name| map.get(name).copied())
+    }
+
+    #[test]
+    fn absent_parameters_give_the_chart_defaults() {
+        let staleness = parse(ChartId::PrStaleness, &[]).unwrap();
+        assert_eq!((staleness.staling_days, staleness.stale_days, staleness.interval), (7, 30, Interval::Month));
+        assert!(staleness.hide_bots);
+        assert_eq!(parse(ChartId::PrReviewStatus, &[]).unwrap().interval, Interval::Week);
+    }
+
+    #[test]
+    fn values_round_trip_through_params() {
+        let pairs = [
+            ("interval", "week"),
+            ("bots", "show"),
+            ("from", "2024-01-01"),
+            ("staling_days", "3"),
+            ("stale_days", "9"),
+        ];
+        let controls = parse(ChartId::IssueStaleness, &pairs).unwrap();
+        let params = controls.to_params(ChartId::IssueStaleness);
+        let back: Vec<(&str, &str)> = params.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        assert_eq!(parse(ChartId::IssueStaleness, &back).unwrap(), controls);
+    }
+
+    #[test]
+    fn bad_values_name_the_parameter() {
+        for (pairs, needle) in [
+            (vec![("staling_days", "0")], "staling_days"),
+            (vec![("response_days", "121")], "response_days"),
+            (vec![("bots", "maybe")], "bots"),
+            (vec![("from", "2024-13-01")], "from"),
+            (vec![("from", "2024-02-01"), ("to", "2024-01-01")], "after"),
+            (vec![("staling_days", "30"), ("stale_days", "30")], "stale_days"),
+        ] {
+            let err = parse(ChartId::PrStaleness, &pairs).unwrap_err();
+            assert!(err.0.contains(needle), "{pairs:?}: {err}");
+        }
+    }
+
+    #[test]
+    fn controls_a_chart_ignores_do_not_split_its_drawings() {
+        let a = parse(ChartId::CommitsOverTime, &[("response_days", "9")]).unwrap();
+        let b = parse(ChartId::CommitsOverTime, &[]).unwrap();
+        assert_eq!(a.relevant_to(ChartId::CommitsOverTime), b.relevant_to(ChartId::CommitsOverTime));
+        assert!(a.to_params(ChartId::CommitsOverTime).is_empty());
+    }
+}
