@@ -4,6 +4,7 @@
 pub mod api;
 mod components;
 mod pages;
+mod url_state;
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};

@@ -47,8 +47,15 @@ impl Cache {
         self.conn.clone()
     }
 
+    /// The hash tag `{key}` keeps a result and its drawings in one Redis Cluster slot, so
+    /// the script that writes a drawing may read the result's expiry.
     pub fn result_key(&self, key: &ResultKey) -> String {
-        format!("{}result:{}", self.prefix, key)
+        format!("{}result:{{{}}}", self.prefix, key)
+    }
+
+    /// A hash of the chart data drawn from one result, one field per (chart, controls, day).
+    pub fn view_key(&self, key: &ResultKey) -> String {
+        format!("{}view:{{{}}}", self.prefix, key)
     }
 
     pub fn status_key(&self, key: &ResultKey) -> String {
@@ -94,14 +101,43 @@ impl Cache {
         self.conn.clone().exists(self.result_key(key)).await
     }
 
-    /// Stores a result and drops its pending status in one round trip.
+    /// Stores a result and drops its pending status and its old drawings in one round trip.
     pub async fn put_result(&self, key: &ResultKey, bytes: &[u8], ttl: Duration) -> Result<(), CacheError> {
         redis::pipe()
             .atomic()
             .set_ex(self.result_key(key), bytes, ttl.as_secs().max(1))
             .del(self.status_key(key))
+            .del(self.view_key(key))
             .query_async::<()>(&mut self.conn.clone())
             .await
+    }
+
+    /// Chart data drawn before from this result with the same controls, as JSON.
+    pub async fn view(&self, key: &ResultKey, field: &str) -> Result<Option<String>, CacheError> {
+        self.conn.clone().hget(self.view_key(key), field).await
+    }
+
+    /// Keeps a drawing next to its result. The script writes it only while the result
+    /// exists and makes it expire with the result, so a drawing never outlives its data.
+    pub async fn put_view(&self, key: &ResultKey, field: &str, json: &str) -> Result<(), CacheError> {
+        static SCRIPT: std::sync::LazyLock<redis::Script> = std::sync::LazyLock::new(|| {
+            redis::Script::new(
+                "local ttl = redis.call('PTTL', KEYS[1])
+                 if ttl > 0 then
+                   redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
+                   redis.call('PEXPIRE', KEYS[2], ttl)
+                 end
+                 return ttl",
+            )
+        });
+        SCRIPT
+            .key(self.result_key(key))
+            .key(self.view_key(key))
+            .arg(field)
+            .arg(json)
+            .invoke_async::<i64>(&mut self.conn.clone())
+            .await
+            .map(drop)
     }
 
     /// Records which repos and query a group result covers, so that invalidating one of
@@ -144,7 +180,12 @@ impl Cache {
     async fn invalidate(&self, index: &str, parts_pattern: &str) -> Result<u64, CacheError> {
         let mut conn = self.conn.clone();
         let groups: Vec<String> = conn.smembers(index).await?;
-        let mut doomed: Vec<String> = groups.iter().map(|g| format!("{}result:{g}", self.prefix)).collect();
+        let mut doomed: Vec<String> = groups.iter().map(|g| format!("{}result:{{{g}}}", self.prefix)).collect();
+        // Drawings go with their results; they are not counted as entries.
+        let views: Vec<String> = groups.iter().map(|g| format!("{}view:{{{g}}}", self.prefix)).collect();
+        for chunk in views.chunks(500) {
+            conn.del::<_, ()>(chunk).await?;
+        }
         let mut cursor = 0u64;
         loop {
             let (next, keys): (u64, Vec<String>) = redis::cmd("SCAN")
@@ -170,7 +211,7 @@ impl Cache {
     }
 
     pub async fn drop_result(&self, key: &ResultKey) -> Result<(), CacheError> {
-        self.conn.clone().del(self.result_key(key)).await
+        self.conn.clone().del(&[self.result_key(key), self.view_key(key)]).await
     }
 
     pub async fn status(&self, key: &ResultKey) -> Result<Option<JobStatus>, CacheError> {

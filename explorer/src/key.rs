@@ -59,7 +59,7 @@ mod tests {
     fn is_stable_across_releases() {
         // A changed key silently orphans every cached entry: this value must only change
         // together with a deliberate query version bump. Computed apart from this code:
-        // printf 'commits\n1\n25480,25481,' | sha256sum
-        assert_eq!(key(&[25480, 25481]).as_str(), "6fef14bbdafa5ced131947f435ffb596aa93eb06ba370aa4fff27187a957dd44");
+        // printf 'commits\n2\n25480,25481,' | sha256sum
+        assert_eq!(key(&[25480, 25481]).as_str(), "c8fe1e2fce0898d1fe22d888e69526a26a8227bbe975c1950044ceb6492d2d35");
     }
 }

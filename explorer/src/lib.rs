@@ -23,5 +23,5 @@ pub use cache::Cache;
 pub use key::ResultKey;
 pub use queries::Query;
 pub use repos::RepoSet;
-pub use service::{ChartService, ServiceError};
+pub use service::{ChartAnswer, ChartService, ServiceError};
 pub use settings::Settings;

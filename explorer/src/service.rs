@@ -2,6 +2,7 @@ use std::time::Duration;
 
 use apalis::prelude::{TaskBuilder, TaskId, TaskSink};
 use charts::{ChartControls, ChartId, ChartReply};
+use chrono::{NaiveDate, Utc};
 use tracing::{info, warn, Instrument};
 
 use crate::{
@@ -39,44 +40,86 @@ impl ChartService {
         &self.cache
     }
 
+    /// A chart's answer, as typed data for the page.
     pub async fn chart(
         &self,
         chart: ChartId,
         repos: &RepoSet,
         controls: &ChartControls,
     ) -> Result<ChartReply, ServiceError> {
+        Ok(self.answer(chart, repos, controls).await?.into_reply())
+    }
+
+    /// A chart's answer; ready data comes as the JSON the API sends, straight from the
+    /// cache when this drawing was asked for before.
+    pub async fn answer(
+        &self,
+        chart: ChartId,
+        repos: &RepoSet,
+        controls: &ChartControls,
+    ) -> Result<ChartAnswer, ServiceError> {
         let query = viz::query_for(chart);
         let key = ResultKey::new(query, repos);
         let span = tracing::info_span!("chart", chart = chart.slug(), %key);
         async move {
             Metrics::inc(&METRICS.chart_requests);
-            if let Some(bytes) = self.cache.result(&key).await? {
-                match CachedResult::decode(&bytes) {
-                    Ok(entry) => {
-                        Metrics::inc(&METRICS.cache_hits);
-                        return Ok(ready(chart, &entry, controls));
-                    }
-                    Err(error) => {
-                        // Never serve what cannot be read: drop it and compute it again.
-                        warn!(%error, "dropping unreadable cache entry");
-                        self.cache.drop_result(&key).await?;
-                    }
-                }
-            }
-            // Every repo computed before, by whatever selections: no job needed.
-            if let Some(entry) = self.assembled(query, repos).await? {
+            let today = Utc::now().date_naive();
+            let field = view_field(chart, controls, today);
+            if let Some(json) = self.cache.view(&key, &field).await? {
                 Metrics::inc(&METRICS.cache_hits);
-                return Ok(ready(chart, &entry, controls));
+                return Ok(ChartAnswer::Ready(json));
+            }
+            if let Some(entry) = self.cached_result(query, repos, &key).await? {
+                Metrics::inc(&METRICS.cache_hits);
+                let reply = ready(chart, &entry, controls, today);
+                if !matches!(reply, ChartReply::Ready { .. }) {
+                    return Ok(ChartAnswer::Other(reply));
+                }
+                let json = serde_json::to_string(&reply).expect("chart data serialises");
+                self.cache.put_view(&key, &field, &json).await?;
+                return Ok(ChartAnswer::Ready(json));
             }
             Metrics::inc(&METRICS.cache_misses);
             let job = QueryJob { query, repos: repos.clone() };
-            match self.cache.status(&key).await? {
-                Some(status) => self.follow(status, job, &key).await,
-                None => self.enqueue(job, &key).await,
-            }
+            let reply = match self.cache.status(&key).await? {
+                Some(status) => self.follow(status, job, &key).await?,
+                None => self.enqueue(job, &key).await?,
+            };
+            Ok(ChartAnswer::Other(reply))
         }
         .instrument(span)
         .await
+    }
+
+    /// The selection's result: its own entry, or one assembled from per-repo parts when
+    /// every repo has one, which is then kept as the selection's entry so the next read is
+    /// one GET (and invalidation finds it through the index).
+    async fn cached_result(
+        &self,
+        query: Query,
+        repos: &RepoSet,
+        key: &ResultKey,
+    ) -> Result<Option<CachedResult>, ServiceError> {
+        if let Some(bytes) = self.cache.result(key).await? {
+            match CachedResult::decode(&bytes) {
+                Ok(entry) => return Ok(Some(entry)),
+                Err(error) => {
+                    // Never serve what cannot be read: drop it and compute it again.
+                    warn!(%error, "dropping unreadable cache entry");
+                    self.cache.drop_result(key).await?;
+                }
+            }
+        }
+        let Some(entry) = self.assembled(query, repos).await? else {
+            return Ok(None);
+        };
+        let age = (Utc::now() - entry.computed_at).to_std().unwrap_or_default();
+        let ttl = self.settings.result_ttl.saturating_sub(age);
+        if !ttl.is_zero() {
+            self.cache.put_result(key, &entry.encode(), ttl).await?;
+            self.cache.index_result(key, query, repos.ids(), ttl).await?;
+        }
+        Ok(Some(entry))
     }
 
     /// The result assembled from per-repo parts, when every repo has one.
@@ -196,8 +239,36 @@ fn new_job_id(key: &ResultKey) -> String {
     format!("{}-{nanos:x}", &key.as_str()[..16])
 }
 
-fn ready(chart: ChartId, entry: &CachedResult, controls: &ChartControls) -> ChartReply {
-    match viz::build(chart, &entry.frame, controls, chrono::Utc::now().date_naive()) {
+/// A chart's answer, ready data kept as JSON so a cached drawing is sent as stored.
+#[derive(Debug)]
+pub enum ChartAnswer {
+    /// `ChartReply::Ready` as JSON.
+    Ready(String),
+    Other(ChartReply),
+}
+
+impl ChartAnswer {
+    pub fn into_reply(self) -> ChartReply {
+        match self {
+            ChartAnswer::Ready(json) => serde_json::from_str(&json).unwrap_or_else(|error| ChartReply::Failed {
+                error: format!("a cached drawing could not be read ({error})"),
+                retryable: false,
+            }),
+            ChartAnswer::Other(reply) => reply,
+        }
+    }
+}
+
+/// Names a drawing within its result's hash. The controls are reduced to those the chart
+/// reads; the day is there because "open at the end of the current period" changes daily.
+/// The leading version changes with the JSON shape of the chart data.
+fn view_field(chart: ChartId, controls: &ChartControls, today: NaiveDate) -> String {
+    let params: Vec<String> = controls.to_params(chart).iter().map(|(k, v)| format!("{k}={v}")).collect();
+    format!("v1|{}|{}|{today}", chart.slug(), params.join("&"))
+}
+
+fn ready(chart: ChartId, entry: &CachedResult, controls: &ChartControls, today: NaiveDate) -> ChartReply {
+    match viz::build(chart, &entry.frame, controls, today) {
         Ok(data) => ChartReply::Ready { computed_at: entry.computed_at, data },
         Err(error) => ChartReply::Failed { error: error.to_string(), retryable: false },
     }

@@ -10,7 +10,7 @@ use axum::{
     Json, Router,
 };
 use charts::{ChartControls, ChartId, ChartReply, BOTS_PARAM, FROM_PARAM, TO_PARAM};
-use explorer::RepoSet;
+use explorer::{ChartAnswer, RepoSet};
 use serde_json::json;
 
 use crate::AppState;
@@ -95,13 +95,17 @@ async fn answer(state: AppState, slug: String, params: HashMap<String, String>, 
         Ok(parsed) => parsed,
         Err(error) => return error.into_response(),
     };
-    let reply = if retry {
-        state.charts.retry(chart, &repos, &controls).await
+    let answer = if retry {
+        state.charts.retry(chart, &repos, &controls).await.map(ChartAnswer::Other)
     } else {
-        state.charts.chart(chart, &repos, &controls).await
+        state.charts.answer(chart, &repos, &controls).await
     };
-    let reply = match reply {
-        Ok(reply) => reply,
+    let reply = match answer {
+        // A cached drawing is sent as stored, without parsing it.
+        Ok(ChartAnswer::Ready(json)) if format == Format::Json => {
+            return ([(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))], json).into_response();
+        }
+        Ok(answer) => answer.into_reply(),
         Err(e) => return ApiError { status: StatusCode::SERVICE_UNAVAILABLE, message: e.to_string() }.into_response(),
     };
     match (&reply, format) {

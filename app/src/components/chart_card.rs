@@ -1,9 +1,9 @@
 use std::time::Duration;
 
-use charts::{chart_svg, ChartControls, ChartId, ChartReply, ChartSize, Interval};
+use charts::{chart_svg, ChartControls, ChartId, ChartReply, ChartSize, Control, Interval, TimeSeries};
 use leptos::prelude::*;
 
-use crate::api::chart_data;
+use crate::{api::chart_data, url_state::PageControls};
 
 /// The wait before asking again about a pending chart: 0.25 s, growing to 2 s.
 fn poll_delay(attempt: u32) -> Duration {
@@ -11,38 +11,43 @@ fn poll_delay(attempt: u32) -> Duration {
     Duration::from_millis(ms.min(2_000.0) as u64)
 }
 
-/// The server's answer, with the selection and interval it answers for.
-type Answer = (Vec<i64>, Interval, Result<Option<ChartReply>, ServerFnError>);
+/// The server's answer, with the selection and controls it answers for.
+type Answer = (Vec<i64>, ChartControls, Result<Option<ChartReply>, ServerFnError>);
 
 /// One chart with its controls. It asks the server for its data and, while the data is
 /// being computed, asks again until it is ready or failed.
 #[component]
-pub fn ChartCard(chart: ChartId, repos: Signal<Vec<i64>>) -> impl IntoView {
-    let interval = RwSignal::new(Interval::default());
+pub fn ChartCard(chart: ChartId, repos: Signal<Vec<i64>>, page: Signal<PageControls>) -> impl IntoView {
+    // The chart's own controls; the page's bot filter and date range are laid over them.
+    let own = RwSignal::new(ChartControls::for_chart(chart));
+    let controls = Memo::new(move |_| {
+        let page = page.get();
+        ChartControls { hide_bots: page.hide_bots, from: page.from, to: page.to, ..own.get() }
+    });
     let poll = RwSignal::new(0u32);
     // Retrying asks the server to forget the failure; the answer is then fetched as usual.
     let retry = Action::new(move |_: &()| {
-        let (repos, interval) = (repos.get_untracked(), interval.get_untracked());
-        async move { chart_data(chart, repos, ChartControls { interval, ..ChartControls::for_chart(chart) }, true).await }
+        let (repos, controls) = (repos.get_untracked(), controls.get_untracked());
+        async move { chart_data(chart, repos, controls, true).await }
     });
     let reply: Resource<Answer> = Resource::new(
-        move || (repos.get(), interval.get(), poll.get(), retry.version().get()),
-        move |(repos, interval, _, _)| async move {
+        move || (repos.get(), controls.get(), poll.get(), retry.version().get()),
+        move |(repos, controls, _, _)| async move {
             if repos.is_empty() {
-                return (repos, interval, Ok(None));
+                return (repos, controls, Ok(None));
             }
-            let answer =
-                chart_data(chart, repos.clone(), ChartControls { interval, ..ChartControls::for_chart(chart) }, false)
-                    .await
-                    .map(Some);
-            (repos, interval, answer)
+            if let Err(error) = controls.check() {
+                return (repos, controls, Err(ServerFnError::new(error)));
+            }
+            let answer = chart_data(chart, repos.clone(), controls, false).await.map(Some);
+            (repos, controls, answer)
         },
     );
 
     let attempts = StoredValue::new(0u32);
     Effect::new(move |_| {
         repos.track();
-        interval.track();
+        controls.track();
         attempts.set_value(0);
     });
     Effect::new(move |_| {
@@ -55,27 +60,14 @@ pub fn ChartCard(chart: ChartId, repos: Signal<Vec<i64>>) -> impl IntoView {
         }
     });
 
+    let title_id = format!("{}-title", chart.slug());
+    let labelled_by = title_id.clone();
     view! {
-        <section class="card" data-chart=chart.slug() aria-labelledby=format!("{}-title", chart.slug())>
+        <section class="card" data-chart=chart.slug() aria-labelledby=labelled_by>
             <header class="card-head">
-                <h2 id=format!("{}-title", chart.slug())>{chart.title()}</h2>
-                <div class="segmented" role="group" aria-label="Interval">
-                    {Interval::ALL
-                        .into_iter()
-                        .map(|choice| {
-                            view! {
-                                <button
-                                    type="button"
-                                    data-interval=choice.as_str()
-                                    class:active=move || interval.get() == choice
-                                    aria-pressed=move || (interval.get() == choice).to_string()
-                                    on:click=move |_| interval.set(choice)
-                                >
-                                    {choice.label()}
-                                </button>
-                            }
-                        })
-                        .collect_view()}
+                <h2 id=title_id>{chart.title()}</h2>
+                <div class="card-controls">
+                    {chart.controls().iter().map(|control| view! { <ControlInput chart control=*control own /> }).collect_view()}
                 </div>
             </header>
             <details class="about">
@@ -84,27 +76,82 @@ pub fn ChartCard(chart: ChartId, repos: Signal<Vec<i64>>) -> impl IntoView {
             </details>
             <Transition fallback=|| view! { <p class="status">"Loading…"</p> }>
                 {move || Suspend::new(async move {
-                    let (drawn_repos, drawn_interval, answer) = reply.await;
-                    let csv_href = csv_href(chart, &drawn_repos, drawn_interval);
-                    view! { <ChartBody chart answer drawn_interval csv_href retry /> }
+                    let (drawn_repos, drawn_controls, answer) = reply.await;
+                    view! { <ChartBody chart answer drawn_repos drawn_controls retry /> }
                 })}
             </Transition>
         </section>
     }
 }
 
-/// The chart's data as CSV, from the JSON API.
-fn csv_href(chart: ChartId, repos: &[i64], interval: Interval) -> String {
-    let ids: Vec<String> = repos.iter().map(i64::to_string).collect();
-    format!("/api/v1/charts/{}?repos={}&interval={interval}&format=csv", chart.slug(), ids.join(","))
+/// One of a chart's own controls: the interval buttons or a number of days / assignments.
+#[component]
+fn ControlInput(chart: ChartId, control: Control, own: RwSignal<ChartControls>) -> impl IntoView {
+    if control == Control::Interval {
+        return view! {
+            <div class="segmented" role="group" aria-label="Interval">
+                {Interval::ALL
+                    .into_iter()
+                    .map(|choice| {
+                        view! {
+                            <button
+                                type="button"
+                                data-interval=choice.as_str()
+                                class:active=move || own.with(|c| c.interval == choice)
+                                aria-pressed=move || own.with(|c| c.interval == choice).to_string()
+                                on:click=move |_| own.update(|c| c.interval = choice)
+                            >
+                                {choice.label()}
+                            </button>
+                        }
+                    })
+                    .collect_view()}
+            </div>
+        }
+        .into_any();
+    }
+    let (low, high) = control.range();
+    let id = format!("{}-{}", chart.slug(), control.param());
+    let label_for = id.clone();
+    view! {
+        <label class="field number" for=label_for>
+            <span>{control.label()}</span>
+            <input
+                id=id
+                type="number"
+                name=control.param()
+                min=low
+                max=high
+                prop:value=move || own.with(|c| c.number(control)).to_string()
+                on:change=move |ev| {
+                    // Out-of-range typing snaps to the nearest allowed value.
+                    if let Ok(value) = event_target_value(&ev).trim().parse::<i64>() {
+                        let value = value.clamp(i64::from(low), i64::from(high)) as u32;
+                        own.update(|c| set_number(c, control, value));
+                    }
+                }
+            />
+        </label>
+    }
+    .into_any()
+}
+
+fn set_number(controls: &mut ChartControls, control: Control, value: u32) {
+    match control {
+        Control::StalingDays => controls.staling_days = value,
+        Control::StaleDays => controls.stale_days = value,
+        Control::ResponseDays => controls.response_days = value,
+        Control::AssignmentsRequired => controls.assignments_required = value,
+        Control::Interval => {}
+    }
 }
 
 #[component]
 fn ChartBody(
     chart: ChartId,
     answer: Result<Option<ChartReply>, ServerFnError>,
-    drawn_interval: Interval,
-    csv_href: String,
+    drawn_repos: Vec<i64>,
+    drawn_controls: ChartControls,
     retry: Action<(), Result<ChartReply, ServerFnError>>,
 ) -> impl IntoView {
     match answer {
@@ -130,19 +177,33 @@ fn ChartBody(
         .into_any(),
         Ok(Some(ChartReply::Ready { computed_at, data })) => {
             let as_of = format!("Data as of {}", computed_at.format("%Y-%m-%d %H:%M UTC"));
-            if data.is_empty() {
+            if data.is_empty() || has_no_values(&data) {
                 view! {
-                    <p class="status empty" data-state="ready">"No data for the selected repositories."</p>
+                    <p class="status empty" data-state="ready" data-empty="true">
+                        "No data for the selected repositories and controls."
+                    </p>
                     <p class="as-of">{as_of}</p>
                 }
                 .into_any()
             } else {
-                let svg = chart_svg(&data, chart.layout(), drawn_interval, ChartSize::default());
+                let svg = chart_svg(&data, chart.layout(), drawn_controls.interval, ChartSize::default());
+                let svg_href = format!("data:image/svg+xml;charset=utf-8,{}", percent_encode(&svg));
+                let api = api_href(chart, &drawn_repos, &drawn_controls);
                 view! {
-                    <div class="chart" data-state="ready" data-interval=drawn_interval.as_str() inner_html=svg></div>
+                    <div class="chart" data-state="ready" data-interval=drawn_controls.interval.as_str() inner_html=svg></div>
                     <footer class="card-foot">
                         <span class="as-of">{as_of}</span>
-                        <a class="download" href=csv_href download>"Download CSV"</a>
+                        <span class="downloads">
+                            <a class="download" data-format="csv" href=format!("{api}&format=csv") download=format!("{}.csv", chart.slug())>
+                                "CSV"
+                            </a>
+                            <a class="download" data-format="svg" href=svg_href download=format!("{}.svg", chart.slug())>
+                                "SVG"
+                            </a>
+                            <a class="download" data-format="json" href=api target="_blank" rel="noopener">
+                                "JSON API"
+                            </a>
+                        </span>
                     </footer>
                 }
                 .into_any()
@@ -169,6 +230,34 @@ fn ChartBody(
         }
         .into_any(),
     }
+}
+
+/// A chart whose periods all hold zero, e.g. a date range with no activity.
+fn has_no_values(data: &TimeSeries) -> bool {
+    data.series.iter().all(|s| s.values.iter().all(|v| *v == 0))
+}
+
+/// The chart's entry in the JSON API, with the same selection and controls.
+fn api_href(chart: ChartId, repos: &[i64], controls: &ChartControls) -> String {
+    let ids: Vec<String> = repos.iter().map(i64::to_string).collect();
+    let mut href = format!("/api/v1/charts/{}?repos={}", chart.slug(), ids.join(","));
+    for (name, value) in controls.to_params(chart) {
+        href.push_str(&format!("&{name}={value}"));
+    }
+    href
+}
+
+/// Escapes text for a data: URL; only unreserved characters stay as they are.
+fn percent_encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() * 3 / 2);
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-_.~ =/:;,'()".contains(&byte) {
+            out.push(if byte == b' ' { ' ' } else { byte as char });
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out.replace(' ', "%20")
 }
 
 fn seconds(ms: u64) -> String {

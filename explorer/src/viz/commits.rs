@@ -4,17 +4,18 @@ use chrono::DateTime;
 use super::{column, MissingColumn};
 use crate::{codec::Frame, Query};
 
-/// Distinct commits per period (a commit in several selected repos counts once).
+/// Distinct commits per period (a commit in several selected repos counts once); commits
+/// by bot accounts are left out when the bot filter is on.
 pub(super) fn commits_over_time(frame: &Frame, controls: &ChartControls) -> Result<TimeSeries, MissingColumn> {
     let commits = column(frame, Query::Commits, "commit")?;
     let author_ts = column(frame, Query::Commits, "author_ts")?;
+    let author_bot = column(frame, Query::Commits, "author_bot")?;
     // The same commit in two selected repos is one commit.
     let mut seen = std::collections::HashSet::with_capacity(commits.len());
-    let dates = commits
-        .iter()
-        .zip(author_ts)
-        .filter(|(commit, _)| seen.insert(**commit))
-        .filter_map(|(_, ts)| DateTime::from_timestamp(*ts, 0))
+    let dates = (0..commits.len())
+        .filter(|&i| !(controls.hide_bots && author_bot[i] == 1))
+        .filter(|&i| seen.insert(commits[i]))
+        .filter_map(|i| DateTime::from_timestamp(author_ts[i], 0))
         .map(|t| t.date_naive());
     Ok(TimeSeries::count_by_period(controls.interval, "commits", dates))
 }
@@ -30,11 +31,13 @@ mod tests {
         FixedOffset::east_opt(offset_minutes * 60).unwrap().with_ymd_and_hms(y, m, d, h, min, 0).unwrap().timestamp()
     }
 
+    /// Rows of (repo, commit, author time); commits numbered 900 and up are by a bot.
     fn frame(rows: &[(i64, i64, i64)]) -> Frame {
         Frame::new()
             .with_column("repo_id", Column::I64(rows.iter().map(|r| r.0).collect()))
             .with_column("commit", Column::I64(rows.iter().map(|r| r.1).collect()))
             .with_column("author_ts", Column::I64(rows.iter().map(|r| r.2).collect()))
+            .with_column("author_bot", Column::I64(rows.iter().map(|r| i64::from(r.1 >= 900)).collect()))
     }
 
     fn months(interval: Interval, rows: &[(i64, i64, i64)]) -> TimeSeries {
@@ -63,6 +66,15 @@ mod tests {
         let t = ts(0, 2024, 3, 4, 10, 0);
         let series = months(Interval::Week, &[(1, 42, t), (2, 42, t), (2, 43, t)]);
         assert_eq!(series.series[0].values, vec![2]);
+    }
+
+    #[test]
+    fn bot_commits_count_only_when_bots_are_shown() {
+        let t = ts(0, 2024, 3, 4, 10, 0);
+        let rows = frame(&[(1, 42, t), (1, 900, t), (1, 901, t)]);
+        let hidden = commits_over_time(&rows, &ChartControls::default()).unwrap();
+        let shown = commits_over_time(&rows, &ChartControls { hide_bots: false, ..ChartControls::default() }).unwrap();
+        assert_eq!((hidden.series[0].values.clone(), shown.series[0].values.clone()), (vec![1], vec![3]));
     }
 
     #[test]

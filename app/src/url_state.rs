@@ -1,0 +1,93 @@
+//! The parts of the view kept in the URL, so a link reproduces it and back/forward work:
+//! the selected repos and the page-wide controls (bot filter, date range).
+
+use charts::{BOTS_PARAM, FROM_PARAM, TO_PARAM};
+use chrono::NaiveDate;
+use leptos::prelude::*;
+use leptos_router::{
+    hooks::{use_navigate, use_query_map},
+    params::ParamsMap,
+    NavigateOptions,
+};
+
+const REPOS_PARAM: &str = "repos";
+
+/// Controls that apply to every chart of the page.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PageControls {
+    pub hide_bots: bool,
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+}
+
+impl PageControls {
+    fn read(query: &ParamsMap) -> Self {
+        let date = |name| query.get(name).and_then(|text| NaiveDate::parse_from_str(&text, "%Y-%m-%d").ok());
+        PageControls {
+            hide_bots: query.get(BOTS_PARAM).as_deref() != Some("show"),
+            from: date(FROM_PARAM),
+            to: date(TO_PARAM),
+        }
+    }
+
+    fn write(&self, query: &mut ParamsMap) {
+        set(query, BOTS_PARAM, (!self.hide_bots).then(|| "show".to_owned()));
+        set(query, FROM_PARAM, self.from.map(|d| d.to_string()));
+        set(query, TO_PARAM, self.to.map(|d| d.to_string()));
+    }
+}
+
+fn read_repos(query: &ParamsMap) -> Vec<i64> {
+    let mut ids: Vec<i64> = query
+        .get(REPOS_PARAM)
+        .map(|text| text.split(',').filter_map(|id| id.trim().parse().ok()).collect())
+        .unwrap_or_default();
+    ids.sort_unstable();
+    ids.dedup();
+    ids
+}
+
+fn write_repos(ids: &[i64], query: &mut ParamsMap) {
+    let text: Vec<String> = ids.iter().map(i64::to_string).collect();
+    set(query, REPOS_PARAM, (!text.is_empty()).then(|| text.join(",")));
+}
+
+fn set(query: &mut ParamsMap, key: &'static str, value: Option<String>) {
+    query.remove(key);
+    if let Some(value) = value {
+        query.insert(key, value);
+    }
+}
+
+/// The selection and page controls as signals that follow the URL and write back to it.
+pub fn page_state() -> (RwSignal<Vec<i64>>, RwSignal<PageControls>) {
+    let query = use_query_map();
+    let repos = synced(query, read_repos, |ids, q| write_repos(ids, q));
+    let controls = synced(query, PageControls::read, PageControls::write);
+    (repos, controls)
+}
+
+/// A signal read from the URL at first render (on the server too, so hydration matches),
+/// updated when the URL changes (back/forward), and written to the URL when set.
+fn synced<T>(query: Memo<ParamsMap>, read: fn(&ParamsMap) -> T, write: fn(&T, &mut ParamsMap)) -> RwSignal<T>
+where
+    T: Clone + PartialEq + Send + Sync + 'static,
+{
+    let signal = RwSignal::new(query.with_untracked(read));
+    Effect::new(move |_| {
+        let from_url = query.with(read);
+        if signal.with_untracked(|v| *v != from_url) {
+            signal.set(from_url);
+        }
+    });
+    let navigate = use_navigate();
+    Effect::new(move |_| {
+        let value = signal.get();
+        if query.with_untracked(read) != value {
+            let mut next = query.get_untracked();
+            write(&value, &mut next);
+            navigate(&format!("/{}", next.to_query_string()), NavigateOptions { scroll: false, ..Default::default() });
+        }
+    });
+    signal
+}
