@@ -106,15 +106,15 @@ fn draw(svg: &mut String, ts: &TimeSeries, layout: Layout, interval: Interval, s
     for (k, &s) in bar_series.iter().enumerate() {
         let color = series_color(s);
         let mut rects = Vec::new();
-        for i in 0..n {
+        for (i, stack) in base.iter_mut().enumerate() {
             let v = value(s, i);
             if v <= 0 {
                 continue;
             }
             let left = i as f64 - 0.5 + gap;
             let (x0, x1, y0, y1) = if layout == Layout::Stacked {
-                let y0 = base[i];
-                base[i] += v;
+                let y0 = *stack;
+                *stack += v;
                 (left, left + 1.0 - 2.0 * gap, y0, y0 + v)
             } else {
                 (left + k as f64 * slot, left + (k + 1) as f64 * slot, 0, v)

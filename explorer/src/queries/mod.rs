@@ -23,7 +23,7 @@ pub const NO_TIME: i64 = 0;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Query {
-    /// `repo_id`, `commit`, `author_ts`: see [`commits`].
+    /// `repo_id`, `commit`, `author_ts`, `author_bot`: see [`commits`].
     Commits,
     /// `repo_id`, `pr`, `created`, `closed`, `merged`, `author_bot`: see [`prs`].
     Prs,

@@ -1,9 +1,70 @@
+use futures::TryStreamExt;
 use sqlx::PgPool;
 
-use crate::{codec::Frame, RepoSet};
+use crate::{
+    codec::{Column, Frame},
+    RepoSet,
+};
 
 pub const VERSION: u32 = 1;
 
-pub async fn run(_db: &PgPool, _repos: &RepoSet) -> Result<Frame, sqlx::Error> {
-    Err(sqlx::Error::Protocol("this query is not written yet".into()))
+/// From `explorer_pr_response` (repo column `id`): one row per message on a PR (inline
+/// review comments and conversation comments), or one row without a message for a PR that
+/// has none, for first- and last-response times. Augur's naive timestamps hold UTC, so they
+/// are compared with `now() AT TIME ZONE 'UTC'` and read with `EXTRACT(EPOCH ...)`, neither
+/// of which depends on the session time zone. As in 8Knot, PRs created or closed in the
+/// future are left out, and dates before 1971 (Augur's placeholder for an unknown date)
+/// drop the PR too. A message without a time, dated in the future or before 1971, is kept
+/// as a row without a message, so that its PR is never lost.
+const SQL: &str = "
+SELECT r.id AS repo_id,
+       r.pull_request_id AS pr,
+       EXTRACT(EPOCH FROM r.pr_created_at)::bigint AS created,
+       COALESCE(EXTRACT(EPOCH FROM r.pr_closed_at)::bigint, 0) AS closed,
+       CASE WHEN m.dated THEN EXTRACT(EPOCH FROM r.msg_timestamp)::bigint ELSE 0 END AS message_at,
+       m.dated AND COALESCE(r.msg_cntrb_id = r.cntrb_id, false) AS by_author,
+       m.dated AND bot.cntrb_id IS NOT NULL AS message_bot
+FROM augur_data.explorer_pr_response r
+CROSS JOIN LATERAL (
+    SELECT COALESCE(r.msg_timestamp >= TIMESTAMP '1971-01-01' AND r.msg_timestamp < now() AT TIME ZONE 'UTC', false)
+        AS dated
+) m
+LEFT JOIN augur_data.contributors bot ON bot.cntrb_id = r.msg_cntrb_id AND bot.gh_type = 'Bot'
+WHERE r.id = ANY($1)
+  AND r.pr_created_at >= TIMESTAMP '1971-01-01' AND r.pr_created_at < now() AT TIME ZONE 'UTC'
+  AND (r.pr_closed_at IS NULL
+       OR r.pr_closed_at >= TIMESTAMP '1971-01-01' AND r.pr_closed_at < now() AT TIME ZONE 'UTC')
+ORDER BY repo_id, created, pr, message_at, by_author, message_bot";
+
+/// Frame columns: `repo_id`, `pr` (pull_request_id), `created`, `closed` ([`NO_TIME`] while
+/// open), `message_at` ([`NO_TIME`] for a row without a message), `by_author` (the message is
+/// by the PR's author), `message_bot` (the message's author is a Bot).
+///
+/// [`NO_TIME`]: super::NO_TIME
+pub async fn run(db: &PgPool, repos: &RepoSet) -> Result<Frame, sqlx::Error> {
+    let mut repo_ids = Vec::new();
+    let mut prs = Vec::new();
+    let mut created = Vec::new();
+    let mut closed = Vec::new();
+    let mut message_at = Vec::new();
+    let mut by_author = Vec::new();
+    let mut message_bot = Vec::new();
+    let mut rows = sqlx::query_as::<_, (i64, i64, i64, i64, i64, bool, bool)>(SQL).bind(repos.ids()).fetch(db);
+    while let Some((repo_id, pr, created_at, closed_at, message_ts, own, bot)) = rows.try_next().await? {
+        repo_ids.push(repo_id);
+        prs.push(pr);
+        created.push(created_at);
+        closed.push(closed_at);
+        message_at.push(message_ts);
+        by_author.push(i64::from(own));
+        message_bot.push(i64::from(bot));
+    }
+    Ok(Frame::new()
+        .with_column("repo_id", Column::I64(repo_ids))
+        .with_column("pr", Column::I64(prs))
+        .with_column("created", Column::I64(created))
+        .with_column("closed", Column::I64(closed))
+        .with_column("message_at", Column::I64(message_at))
+        .with_column("by_author", Column::I64(by_author))
+        .with_column("message_bot", Column::I64(message_bot)))
 }
