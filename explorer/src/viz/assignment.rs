@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use charts::{ChartControls, Series, TimeSeries};
 use chrono::NaiveDate;
 
-use super::{column, date_of, period_end, period_grid, response::Intervals, text_column, MissingColumn};
+use super::{column, date_of, period_end, period_grid, spans::Spans, text_column, MissingColumn};
 use crate::{codec::Frame, queries::NO_TIME, Query};
 
 const ASSIGNED: i64 = 1;
@@ -34,8 +34,8 @@ pub(super) fn status(
     let mut rows: Vec<usize> = (0..frame.len()).collect();
     rows.sort_by_key(|&r| (repo[r], item[r], assigned_at[r]));
 
-    let mut open = Intervals::default();
-    let mut assigned = Intervals::default();
+    let mut open = Spans::default();
+    let mut assigned = Spans::default();
     let mut first_created: Option<i64> = None;
     let mut assignees: Vec<&str> = Vec::new();
     for group in rows.chunk_by(|&a, &b| (repo[a], item[a]) == (repo[b], item[b])) {

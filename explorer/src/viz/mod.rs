@@ -10,6 +10,7 @@ mod assignment;
 mod commits;
 mod lifecycle;
 mod response;
+mod spans;
 
 use charts::{ChartControls, ChartId, Interval, TimeSeries};
 use chrono::{DateTime, NaiveDate};

@@ -6,7 +6,7 @@
 use charts::{ChartControls, Series, TimeSeries};
 use chrono::NaiveDate;
 
-use super::{column, date_of, period_end, period_grid, MissingColumn};
+use super::{column, date_of, period_end, period_grid, spans::Spans, MissingColumn};
 use crate::{codec::Frame, queries::NO_TIME, Query};
 
 const DAY: i64 = 86_400;
@@ -19,8 +19,8 @@ pub(super) fn first_response(
     today: NaiveDate,
 ) -> Result<TimeSeries, MissingColumn> {
     let window = i64::from(controls.response_days) * DAY;
-    let mut open = Intervals::default();
-    let mut responded = Intervals::default();
+    let mut open = Spans::default();
+    let mut responded = Spans::default();
     let prs = Prs::read(frame, controls)?;
     for pr in prs.iter() {
         open.push(pr.created, pr.closed);
@@ -41,8 +41,8 @@ pub(super) fn engagement(
     today: NaiveDate,
 ) -> Result<TimeSeries, MissingColumn> {
     let window = i64::from(controls.response_days) * DAY;
-    let mut open = Intervals::default();
-    let mut engaged = Intervals::default();
+    let mut open = Spans::default();
+    let mut engaged = Spans::default();
     let prs = Prs::read(frame, controls)?;
     for pr in prs.iter() {
         open.push(pr.created, pr.closed);
@@ -72,7 +72,7 @@ fn draw<const N: usize>(
     first_created: Option<i64>,
     controls: &ChartControls,
     today: NaiveDate,
-    series: [(&str, Intervals); N],
+    series: [(&str, Spans); N],
 ) -> TimeSeries {
     let periods = first_created.map_or_else(Vec::new, |first| period_grid(controls.interval, date_of(first), today));
     let ends: Vec<i64> = periods.iter().map(|p| period_end(controls.interval, *p, today)).collect();
@@ -81,45 +81,6 @@ fn draw<const N: usize>(
         .map(|(name, spans)| Series { name: name.to_owned(), values: spans.counts_at(&ends) })
         .collect();
     TimeSeries { periods, series }
-}
-
-/// Time spans, each counted at the instants t with `start < t <= end`: the shape of "open
-/// at t" (created < t, closed >= t), so a count at each period end is a sweep over sorted
-/// starts and ends instead of a scan of every span per period.
-#[derive(Default)]
-pub(super) struct Intervals {
-    starts: Vec<i64>,
-    ends: Vec<i64>,
-}
-
-impl Intervals {
-    /// Adds the span (start, end]; an empty one is dropped, as its end would otherwise
-    /// be subtracted without its start being added.
-    pub(super) fn push(&mut self, start: i64, end: i64) {
-        if start < end {
-            self.starts.push(start);
-            self.ends.push(end);
-        }
-    }
-
-    /// How many spans hold each instant; `instants` must be ascending.
-    pub(super) fn counts_at(mut self, instants: &[i64]) -> Vec<i64> {
-        self.starts.sort_unstable();
-        self.ends.sort_unstable();
-        let (mut started, mut ended) = (0, 0);
-        instants
-            .iter()
-            .map(|&t| {
-                while started < self.starts.len() && self.starts[started] < t {
-                    started += 1;
-                }
-                while ended < self.ends.len() && self.ends[ended] < t {
-                    ended += 1;
-                }
-                (started - ended) as i64
-            })
-            .collect()
-    }
 }
 
 /// The PR rows of a frame, grouped per PR.
