@@ -54,7 +54,7 @@ test("the CSV download matches the chart's API data", async ({ page, request }) 
   const card = page.locator('[data-chart="commits-over-time"]');
   await expect(card.locator('.chart[data-state="ready"] svg')).toBeVisible({ timeout: 30_000 });
 
-  const href = await card.locator("a.download").getAttribute("href");
+  const href = await card.locator('a.download[data-format="csv"]').getAttribute("href");
   expect(href).toContain("format=csv");
   const csv = await (await request.get(href!)).text();
   const json = await (await request.get(href!.replace("format=csv", "format=json"))).json();

@@ -1,0 +1,90 @@
+import { expect, Page, test } from "@playwright/test";
+
+/** Collects page errors and console errors: a hydration mismatch shows only there. */
+function collectErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on("pageerror", (error) => errors.push(`page error: ${error.message}`));
+  page.on("console", (message) => {
+    if (message.type() === "error") errors.push(`console error: ${message.text()}`);
+  });
+  return errors;
+}
+
+const CHARTS = [
+  "commits-over-time",
+  "prs-over-time",
+  "pr-staleness",
+  "pr-first-response",
+  "pr-engagement",
+  "pr-review-status",
+  "pr-review-assignment",
+  "issues-over-time",
+  "issue-staleness",
+  "issue-assignment-status",
+  "issue-assignment",
+];
+
+/** Waits until a card is done: a drawn chart or the "no data" state. */
+async function settled(page: Page, chart: string) {
+  const card = page.locator(`[data-chart="${chart}"]`);
+  await expect(card.locator('.chart[data-state="ready"] svg, .status.empty[data-state="ready"]').first()).toBeVisible({
+    timeout: 45_000,
+  });
+  return card;
+}
+
+test("every Contributions chart loads for a selection kept in the URL", async ({ page }) => {
+  const errors = collectErrors(page);
+  await page.goto("/");
+  await expect(page.locator(".layout")).toHaveAttribute("data-hydrated", "true");
+  await expect(page.locator(".card")).toHaveCount(CHARTS.length);
+
+  await page.locator('.picker input[type="checkbox"]').nth(0).check();
+  await expect(page).toHaveURL(/repos=\d+/);
+  for (const chart of CHARTS) await settled(page, chart);
+  // The pull request charts of the tiny demo database have data to draw.
+  for (const chart of ["prs-over-time", "pr-staleness", "issues-over-time"]) {
+    await expect(page.locator(`[data-chart="${chart}"] .chart svg`)).toBeVisible();
+    await expect(page.locator(`[data-chart="${chart}"] a.download[data-format="svg"]`)).toHaveAttribute(
+      "href",
+      /^data:image\/svg\+xml/,
+    );
+  }
+  await page.screenshot({ path: "screenshots/contributions.png", fullPage: true });
+
+  // The same URL, loaded anew, draws the same selection on the server already.
+  const url = page.url();
+  const html = await (await page.request.get(url)).text();
+  expect(html).toContain('data-chart="prs-over-time"');
+  await page.goto(url);
+  await expect(page.locator(".layout")).toHaveAttribute("data-hydrated", "true");
+  await expect(page.locator('.picker input[type="checkbox"]').nth(0)).toBeChecked();
+  await settled(page, "prs-over-time");
+  expect(errors).toEqual([]);
+});
+
+test("a chart's own control redraws from the cache, and the bot filter follows the URL", async ({ page, request }) => {
+  const errors = collectErrors(page);
+  await page.goto("/");
+  await expect(page.locator(".layout")).toHaveAttribute("data-hydrated", "true");
+  await page.locator('.picker input[type="checkbox"]').nth(1).check();
+  const card = await settled(page, "pr-staleness");
+
+  const csv = card.locator('a.download[data-format="csv"]');
+  await card.locator('input[name="stale_days"]').fill("90");
+  await card.locator('input[name="stale_days"]').press("Tab");
+  await expect(csv).toHaveAttribute("href", /stale_days=90/);
+  // Same data, other thresholds: the numbers the page links to match the API's.
+  const href = (await csv.getAttribute("href"))!;
+  const body = await (await request.get(href.replace("format=csv", "format=json"))).json();
+  expect(body.status).toBe("ready");
+  expect(body.data.series.map((s: { name: string }) => s.name)).toEqual(["new", "staling", "stale"]);
+
+  await page.locator('input[name="hide-bots"]').uncheck();
+  await expect(page).toHaveURL(/bots=show/);
+  await expect(csv).toHaveAttribute("href", /bots=show/);
+  await page.goBack();
+  await expect(page).not.toHaveURL(/bots=show/);
+  await expect(page.locator('input[name="hide-bots"]')).toBeChecked();
+  expect(errors).toEqual([]);
+});
