@@ -22,7 +22,7 @@ pub async fn chart_data(
     controls: ChartControls,
     retry: bool,
 ) -> Result<ChartReply, ServerFnError> {
-    let service = expect_context::<explorer::ChartService>();
+    let service = expect_context::<std::sync::Arc<explorer::ChartService>>();
     let repos = explorer::RepoSet::new(repos).map_err(|e| ServerFnError::new(e.to_string()))?;
     let reply = match retry {
         true => service.retry(chart, &repos, &controls).await,

@@ -45,10 +45,10 @@ test("every Contributions chart loads for a selection kept in the URL", async ({
   // The pull request charts of the tiny demo database have data to draw.
   for (const chart of ["prs-over-time", "pr-staleness", "issues-over-time"]) {
     await expect(page.locator(`[data-chart="${chart}"] .chart svg`)).toBeVisible();
-    await expect(page.locator(`[data-chart="${chart}"] a.download[data-format="svg"]`)).toHaveAttribute(
-      "href",
-      /^data:image\/svg\+xml/,
-    );
+    const svgLink = page.locator(`[data-chart="${chart}"] a.download[data-format="svg"]`);
+    const svg = await page.request.get((await svgLink.getAttribute("href"))!);
+    expect(svg.headers()["content-type"]).toBe("image/svg+xml");
+    expect(await svg.text()).toMatch(/^<svg/);
   }
   await page.screenshot({ path: "screenshots/contributions.png", fullPage: true });
 

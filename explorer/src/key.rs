@@ -20,8 +20,14 @@ impl ResultKey {
             hasher.update(id.to_string().as_bytes());
             hasher.update(b",");
         }
+        const HEX: &[u8; 16] = b"0123456789abcdef";
         let digest = hasher.finalize();
-        ResultKey(digest.iter().map(|b| format!("{b:02x}")).collect())
+        let mut hex = String::with_capacity(64);
+        for byte in digest {
+            hex.push(HEX[usize::from(byte >> 4)] as char);
+            hex.push(HEX[usize::from(byte & 0xf)] as char);
+        }
+        ResultKey(hex)
     }
 
     pub fn as_str(&self) -> &str {

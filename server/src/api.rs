@@ -1,4 +1,4 @@
-//! The public JSON API: `GET /api/v1/charts/<chart-id>?repos=ID,ID&<controls>&format=json|csv`.
+//! The public JSON API: `GET /api/v1/charts/<chart-id>?repos=ID,ID&<controls>&format=json|csv|svg`.
 
 use std::collections::HashMap;
 
@@ -9,7 +9,7 @@ use axum::{
     routing::{get, post},
     Json, Router,
 };
-use charts::{ChartControls, ChartId, ChartReply, BOTS_PARAM, FROM_PARAM, TO_PARAM};
+use charts::{chart_svg, ChartControls, ChartId, ChartReply, ChartSize, BOTS_PARAM, FROM_PARAM, TO_PARAM};
 use explorer::{ChartAnswer, RepoSet};
 use serde_json::json;
 
@@ -26,6 +26,7 @@ const COMMON_PARAMETERS: [&str; 5] = ["repos", "format", BOTS_PARAM, FROM_PARAM,
 enum Format {
     Json,
     Csv,
+    Svg,
 }
 
 /// An answer with an error message that names what to fix.
@@ -68,7 +69,8 @@ fn parse(slug: &str, params: &HashMap<String, String>) -> Result<(ChartId, RepoS
     let format = match params.get("format").map(String::as_str) {
         None | Some("json") => Format::Json,
         Some("csv") => Format::Csv,
-        Some(other) => return Err(bad_request(format!("format must be json or csv (got {other:?})"))),
+        Some("svg") => Format::Svg,
+        Some(other) => return Err(bad_request(format!("format must be json, csv or svg (got {other:?})"))),
     };
     Ok((chart, repos, controls, format))
 }
@@ -109,18 +111,11 @@ async fn answer(state: AppState, slug: String, params: HashMap<String, String>, 
         Err(e) => return ApiError { status: StatusCode::SERVICE_UNAVAILABLE, message: e.to_string() }.into_response(),
     };
     match (&reply, format) {
-        (ChartReply::Ready { data, .. }, Format::Csv) => (
-            [
-                (header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8")),
-                (
-                    header::CONTENT_DISPOSITION,
-                    HeaderValue::from_str(&format!("attachment; filename=\"{}.csv\"", chart.slug()))
-                        .expect("chart slugs are plain ASCII"),
-                ),
-            ],
-            data.to_csv(),
-        )
-            .into_response(),
+        (ChartReply::Ready { data, .. }, Format::Csv) => download(chart, "csv", "text/csv; charset=utf-8", data.to_csv()),
+        (ChartReply::Ready { data, .. }, Format::Svg) => {
+            let svg = chart_svg(data, chart.layout(), controls.interval, ChartSize::default());
+            download(chart, "svg", "image/svg+xml", svg)
+        }
         (ChartReply::Ready { .. }, Format::Json) => Json(reply).into_response(),
         (ChartReply::Queued { .. } | ChartReply::Running { .. }, _) => {
             (StatusCode::ACCEPTED, [(header::RETRY_AFTER, HeaderValue::from_static("1"))], Json(reply)).into_response()
@@ -130,4 +125,17 @@ async fn answer(state: AppState, slug: String, params: HashMap<String, String>, 
             (status, Json(reply)).into_response()
         }
     }
+}
+
+/// A chart's data as a file to save.
+fn download(chart: ChartId, extension: &str, content_type: &'static str, body: String) -> Response {
+    let disposition = format!("attachment; filename=\"{}.{extension}\"", chart.slug());
+    (
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),
+            (header::CONTENT_DISPOSITION, HeaderValue::from_str(&disposition).expect("chart slugs are plain ASCII")),
+        ],
+        body,
+    )
+        .into_response()
 }

@@ -3,7 +3,7 @@
 
 mod api;
 
-use std::{future::Future, net::SocketAddr};
+use std::{future::Future, net::SocketAddr, sync::Arc};
 
 use anyhow::Context;
 use app::{shell, App};
@@ -18,7 +18,8 @@ use tower_http::compression::CompressionLayer;
 #[derive(Clone)]
 pub struct AppState {
     pub leptos_options: LeptosOptions,
-    pub charts: ChartService,
+    /// Shared, not cloned per request: it holds the settings and connections.
+    pub charts: Arc<ChartService>,
     pub catalog: Catalog,
 }
 
@@ -45,7 +46,7 @@ impl Application {
             .context("the DATABASE_URL is not a valid PostgreSQL URL")?;
         let addr: SocketAddr = leptos_options.site_addr;
         let state =
-            AppState { leptos_options, charts: ChartService::new(cache, jobs, settings), catalog: Catalog::new(db) };
+            AppState { leptos_options, charts: Arc::new(ChartService::new(cache, jobs, settings)), catalog: Catalog::new(db) };
         let listener = TcpListener::bind(addr).await.with_context(|| format!("could not listen on {addr}"))?;
         Ok(Application { listener, router: router(state) })
     }

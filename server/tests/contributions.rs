@@ -136,6 +136,10 @@ async fn issues_leave_out_pull_requests_and_count_in_utc() {
     assert_eq!(csv.status(), 200);
     let text = csv.text().await.unwrap();
     assert!(text.starts_with("period,created,closed,open\n2024-01-01,1,0,1\n2024-02-01,0,1,0\n"), "{text}");
+    let svg = client.get(format!("{base}/api/v1/charts/issues-over-time?repos=10&format=svg")).send().await.unwrap();
+    assert_eq!(svg.headers()["content-type"], "image/svg+xml");
+    let text = svg.text().await.unwrap();
+    assert!(text.starts_with("<svg") && text.contains("\ncreated\n"), "an SVG with its legend: {text}");
 }
 
 #[tokio::test]

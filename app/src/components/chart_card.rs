@@ -187,7 +187,6 @@ fn ChartBody(
                 .into_any()
             } else {
                 let svg = chart_svg(&data, chart.layout(), drawn_controls.interval, ChartSize::default());
-                let svg_href = format!("data:image/svg+xml;charset=utf-8,{}", percent_encode(&svg));
                 let api = api_href(chart, &drawn_repos, &drawn_controls);
                 view! {
                     <div class="chart" data-state="ready" data-interval=drawn_controls.interval.as_str() inner_html=svg></div>
@@ -197,7 +196,7 @@ fn ChartBody(
                             <a class="download" data-format="csv" href=format!("{api}&format=csv") download=format!("{}.csv", chart.slug())>
                                 "CSV"
                             </a>
-                            <a class="download" data-format="svg" href=svg_href download=format!("{}.svg", chart.slug())>
+                            <a class="download" data-format="svg" href=format!("{api}&format=svg") download=format!("{}.svg", chart.slug())>
                                 "SVG"
                             </a>
                             <a class="download" data-format="json" href=api target="_blank" rel="noopener">
@@ -245,19 +244,6 @@ fn api_href(chart: ChartId, repos: &[i64], controls: &ChartControls) -> String {
         href.push_str(&format!("&{name}={value}"));
     }
     href
-}
-
-/// Escapes text for a data: URL; only unreserved characters stay as they are.
-fn percent_encode(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() * 3 / 2);
-    for byte in text.bytes() {
-        if byte.is_ascii_alphanumeric() || b"-_.~ =/:;,'()".contains(&byte) {
-            out.push(if byte == b' ' { ' ' } else { byte as char });
-        } else {
-            out.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    out.replace(' ', "%20")
 }
 
 fn seconds(ms: u64) -> String {
