@@ -6,6 +6,7 @@ mod controls;
 mod interval;
 mod render;
 mod reply;
+mod search;
 mod series;
 
 pub use catalog::{ChartId, Layout, RepoEntry};
@@ -13,4 +14,5 @@ pub use controls::{ChartControls, Control, ControlError, BOTS_PARAM, FROM_PARAM,
 pub use interval::{Interval, ParseIntervalError};
 pub use render::{chart_svg, ChartSize};
 pub use reply::ChartReply;
+pub use search::{repo_name, repo_slug, SearchHit};
 pub use series::{Series, TimeSeries};

@@ -12,6 +12,7 @@ pub mod metrics;
 pub mod queries;
 pub mod queue;
 pub mod repos;
+pub mod search;
 pub mod service;
 pub mod settings;
 pub mod shutdown;

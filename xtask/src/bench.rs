@@ -21,9 +21,13 @@ pub async fn run(bench: ChartBench, settings: &Settings) -> anyhow::Result<()> {
     );
     let cache = explorer::Cache::connect(&settings.redis_url, &settings.key_prefix)
         .context("could not connect to the server's Redis (REDIS_URL, CACHE_KEY_PREFIX)")?;
+    // Cold means every repo queried again, not assembled from cached per-repo parts.
+    for repo in bench.repos.ids() {
+        cache.invalidate_repo(*repo).await?;
+    }
     let key = ResultKey::new(Query::Commits, &bench.repos);
-    let mut conn = cache.connection();
-    redis::cmd("DEL").arg(cache.result_key(&key)).arg(cache.status_key(&key)).query_async::<()>(&mut conn).await?;
+    cache.drop_result(&key).await?;
+    cache.clear_status(&key).await?;
 
     let started = Instant::now();
     loop {

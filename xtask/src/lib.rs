@@ -2,6 +2,8 @@
 //! database as `cargo xtask seed`.
 
 pub mod bench;
+pub mod bench_page;
+pub mod bench_search;
 pub mod generate;
 pub mod load;
 pub mod schema;

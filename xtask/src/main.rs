@@ -22,7 +22,15 @@ the server. --repos defaults to 25480,25485 (the demo's chaoss/augur and kuberne
 
 bench-jobs drops one repo at a time from the cache and asks for its chart, N times, then reads
 the timings the worker recorded: enqueue-to-start latency and job time beyond the SQL.
---repos defaults to the demo's small repos.";
+--repos defaults to the demo's small repos.
+
+bench-page --org NAME drops the org's repos from the cache, asks for every Contributions chart
+at once until all are ready (cold), then times --requests server-side renders of the page (warm).
+It reads DATABASE_URL (to list the org's repos), REDIS_URL and CACHE_KEY_PREFIX.
+
+bench-search [--repos 100000] [--orgs 5000] [--queries 2000] builds the repo and org search
+index over a synthetic catalog in memory (no database) and times a fixed mix of --queries
+typeahead queries (limit 20): build time, then p50/p99/max per kind of query. Run it --release.";
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
@@ -31,6 +39,8 @@ async fn main() -> anyhow::Result<()> {
         Some("seed") => seed(&args[1..]).await,
         Some("bench-chart") => bench_chart(&args[1..]).await,
         Some("bench-jobs") => bench_jobs(&args[1..]).await,
+        Some("bench-page") => bench_page(&args[1..]).await,
+        Some("bench-search") => bench_search(&args[1..]),
         _ => {
             eprintln!("{USAGE}");
             std::process::exit(2);
@@ -94,6 +104,26 @@ async fn bench_jobs(args: &[String]) -> anyhow::Result<()> {
         jobs: flags.number("--jobs", 200)?.max(1),
     };
     xtask::bench::run_jobs(bench, &explorer::Settings::from_env()?).await
+}
+
+async fn bench_page(args: &[String]) -> anyhow::Result<()> {
+    let flags = Flags::parse(args, &["--base-url", "--org", "--requests"], &[])?;
+    let bench = xtask::bench_page::PageBench {
+        base_url: flags.required("--base-url")?,
+        org: flags.required("--org")?,
+        requests: flags.number("--requests", 100)?.max(1),
+    };
+    xtask::bench_page::run(bench, &explorer::Settings::from_env()?).await
+}
+
+fn bench_search(args: &[String]) -> anyhow::Result<()> {
+    let flags = Flags::parse(args, &["--repos", "--orgs", "--queries"], &[])?;
+    let bench = xtask::bench_search::SearchBench {
+        repos: flags.number("--repos", 100_000)?,
+        orgs: flags.number("--orgs", 5_000)?,
+        queries: flags.number("--queries", 2_000)?.max(1),
+    };
+    xtask::bench_search::run(bench)
 }
 
 /// A command's `--name value` and `--switch` arguments, checked against what it accepts.
