@@ -1,6 +1,6 @@
 //! The public JSON API: `GET /api/v1/charts/<chart-id>?repos=ID,ID&<controls>&format=json|csv|svg`.
 
-use std::collections::HashMap;
+use std::{collections::HashMap, sync::Arc};
 
 use axum::{
     extract::{Path, Query, State},
@@ -10,7 +10,7 @@ use axum::{
     Json, Router,
 };
 use charts::{chart_svg, ChartControls, ChartId, ChartReply, ChartSize, BOTS_PARAM, FROM_PARAM, TO_PARAM};
-use explorer::{ChartAnswer, RepoSet};
+use explorer::{ChartAnswer, ChartService, RepoSet};
 use serde_json::json;
 
 use crate::AppState;
@@ -76,31 +76,31 @@ fn parse(slug: &str, params: &HashMap<String, String>) -> Result<(ChartId, RepoS
 }
 
 async fn chart(
-    State(state): State<AppState>,
+    State(charts): State<Arc<ChartService>>,
     Path(slug): Path<String>,
     Query(params): Query<HashMap<String, String>>,
 ) -> Response {
-    answer(state, slug, params, false).await
+    answer(&charts, slug, params, false).await
 }
 
 /// `POST /api/v1/charts/<chart-id>/retry?repos=...`: forget a failure and queue the job again.
 async fn retry(
-    State(state): State<AppState>,
+    State(charts): State<Arc<ChartService>>,
     Path(slug): Path<String>,
     Query(params): Query<HashMap<String, String>>,
 ) -> Response {
-    answer(state, slug, params, true).await
+    answer(&charts, slug, params, true).await
 }
 
-async fn answer(state: AppState, slug: String, params: HashMap<String, String>, retry: bool) -> Response {
+async fn answer(charts: &ChartService, slug: String, params: HashMap<String, String>, retry: bool) -> Response {
     let (chart, repos, controls, format) = match parse(&slug, &params) {
         Ok(parsed) => parsed,
         Err(error) => return error.into_response(),
     };
     let answer = if retry {
-        state.charts.retry(chart, &repos, &controls).await.map(ChartAnswer::Other)
+        charts.retry(chart, &repos, &controls).await.map(ChartAnswer::Other)
     } else {
-        state.charts.answer(chart, &repos, &controls).await
+        charts.answer(chart, &repos, &controls).await
     };
     let reply = match answer {
         // A cached drawing is sent as stored, without parsing it.
@@ -111,7 +111,9 @@ async fn answer(state: AppState, slug: String, params: HashMap<String, String>, 
         Err(e) => return ApiError { status: StatusCode::SERVICE_UNAVAILABLE, message: e.to_string() }.into_response(),
     };
     match (&reply, format) {
-        (ChartReply::Ready { data, .. }, Format::Csv) => download(chart, "csv", "text/csv; charset=utf-8", data.to_csv()),
+        (ChartReply::Ready { data, .. }, Format::Csv) => {
+            download(chart, "csv", "text/csv; charset=utf-8", data.to_csv())
+        }
         (ChartReply::Ready { data, .. }, Format::Svg) => {
             let svg = chart_svg(data, chart.layout(), controls.interval, ChartSize::default());
             download(chart, "svg", "image/svg+xml", svg)

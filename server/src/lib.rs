@@ -23,6 +23,14 @@ pub struct AppState {
     pub catalog: Catalog,
 }
 
+/// The API's handlers take only the chart service: extracting it clones one `Arc`, not the
+/// whole state.
+impl FromRef<AppState> for Arc<ChartService> {
+    fn from_ref(state: &AppState) -> Self {
+        state.charts.clone()
+    }
+}
+
 impl FromRef<AppState> for LeptosOptions {
     fn from_ref(state: &AppState) -> Self {
         state.leptos_options.clone()
@@ -45,8 +53,11 @@ impl Application {
         let db = explorer::db::augur_pool(&settings.database_url, 2, std::time::Duration::from_secs(10))
             .context("the DATABASE_URL is not a valid PostgreSQL URL")?;
         let addr: SocketAddr = leptos_options.site_addr;
-        let state =
-            AppState { leptos_options, charts: Arc::new(ChartService::new(cache, jobs, settings)), catalog: Catalog::new(db) };
+        let state = AppState {
+            leptos_options,
+            charts: Arc::new(ChartService::new(cache, jobs, settings)),
+            catalog: Catalog::new(db),
+        };
         let listener = TcpListener::bind(addr).await.with_context(|| format!("could not listen on {addr}"))?;
         Ok(Application { listener, router: router(state) })
     }
