@@ -1,15 +1,46 @@
 //! Server functions: thin calls into the explorer core, which lives on the server only.
 
-use charts::{ChartControls, ChartId, ChartReply, RepoEntry};
+use charts::{ChartControls, ChartId, ChartReply, RepoEntry, SearchHit};
 use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
 
-/// Every repository the user can pick.
+use crate::url_state::Selection;
+
+/// Repos and orgs matching what the user typed, best first.
 #[server]
-pub async fn list_repos() -> Result<Vec<RepoEntry>, ServerFnError> {
-    let catalog = expect_context::<explorer::catalog::Catalog>();
-    catalog.list().await.map_err(|error| {
-        tracing::error!(%error, "listing repositories failed");
-        ServerFnError::new("the repository list is unavailable: the Augur database cannot be reached")
+pub async fn search_repos(query: String) -> Result<Vec<SearchHit>, ServerFnError> {
+    let search = expect_context::<explorer::search::LiveIndex>();
+    Ok(search.current().search(&query, SEARCH_HITS))
+}
+
+/// Hits shown under the search box.
+pub const SEARCH_HITS: usize = 12;
+
+/// A selection as the page shows it: the orgs with their sizes, and every repo it covers.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SelectionView {
+    pub orgs: Vec<(String, usize)>,
+    /// The repos picked one by one.
+    pub picked: Vec<RepoEntry>,
+    /// Every repo the charts are drawn for: picked ∪ the orgs' repos.
+    pub all: Vec<RepoEntry>,
+}
+
+/// Describes a selection, or says why it cannot be drawn (unknown org, over the limit).
+#[server]
+pub async fn describe_selection(selection: Selection) -> Result<SelectionView, ServerFnError> {
+    let search = expect_context::<explorer::search::LiveIndex>();
+    let limit = expect_context::<std::sync::Arc<explorer::ChartService>>().settings().selection_max_repos;
+    let set = explorer::selection::resolve(&search, &selection.repos, &selection.orgs, limit)
+        .map_err(|e| ServerFnError::new(e.to_string()))?;
+    let index = search.current();
+    let entry = |id: i64| {
+        index.repo(id).cloned().unwrap_or_else(|| RepoEntry { id, url: format!("repository {id}"), org: String::new() })
+    };
+    Ok(SelectionView {
+        orgs: selection.orgs.iter().map(|o| (o.clone(), index.org_repos(o).map_or(0, <[i64]>::len))).collect(),
+        picked: selection.repos.iter().map(|id| entry(*id)).collect(),
+        all: set.ids().iter().map(|id| entry(*id)).collect(),
     })
 }
 
@@ -18,12 +49,18 @@ pub async fn list_repos() -> Result<Vec<RepoEntry>, ServerFnError> {
 #[server]
 pub async fn chart_data(
     chart: ChartId,
-    repos: Vec<i64>,
+    selection: Selection,
     controls: ChartControls,
     retry: bool,
 ) -> Result<ChartReply, ServerFnError> {
     let service = expect_context::<std::sync::Arc<explorer::ChartService>>();
-    let repos = explorer::RepoSet::new(repos).map_err(|e| ServerFnError::new(e.to_string()))?;
+    let search = expect_context::<explorer::search::LiveIndex>();
+    controls.check().map_err(|e| ServerFnError::new(e.to_string()))?;
+    let limit = service.settings().selection_max_repos;
+    let repos = match explorer::selection::resolve(&search, &selection.repos, &selection.orgs, limit) {
+        Ok(repos) => repos,
+        Err(error) => return Ok(ChartReply::Failed { error: error.to_string(), retryable: error.is_transient() }),
+    };
     let reply = match retry {
         true => service.retry(chart, &repos, &controls).await,
         false => service.chart(chart, &repos, &controls).await,

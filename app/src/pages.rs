@@ -3,7 +3,7 @@ use chrono::NaiveDate;
 use leptos::prelude::*;
 
 use crate::{
-    components::{chart_card::ChartCard, repo_picker::RepoPicker},
+    components::{chart_card::ChartCard, selection_panel::SelectionPanel},
     url_state::{page_state, PageControls},
 };
 
@@ -23,13 +23,13 @@ pub fn ContributionsPage() -> impl IntoView {
                 </nav>
             </header>
             <aside class="sidebar">
-                <RepoPicker selected />
+                <SelectionPanel selection=selected />
             </aside>
             <main class="charts">
                 <PageControlBar page />
                 {ChartId::ALL
                     .into_iter()
-                    .map(|chart| view! { <ChartCard chart repos=selected.into() page=page.into() /> })
+                    .map(|chart| view! { <ChartCard chart selection=selected.into() page=page.into() /> })
                     .collect_view()}
             </main>
         </div>

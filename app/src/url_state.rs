@@ -1,7 +1,7 @@
 //! The parts of the view kept in the URL, so a link reproduces it and back/forward work:
-//! the selected repos and the page-wide controls (bot filter, date range).
+//! the selection (repos and whole orgs) and the page-wide controls (bot filter, date range).
 
-use charts::{BOTS_PARAM, FROM_PARAM, TO_PARAM};
+use charts::{SearchHit, BOTS_PARAM, FROM_PARAM, TO_PARAM};
 use chrono::NaiveDate;
 use leptos::prelude::*;
 use leptos_router::{
@@ -9,8 +9,47 @@ use leptos_router::{
     params::ParamsMap,
     NavigateOptions,
 };
+use serde::{Deserialize, Serialize};
 
 const REPOS_PARAM: &str = "repos";
+const ORGS_PARAM: &str = "orgs";
+
+/// What the user picked: repos by id and whole orgs by name. The server turns it into repo ids.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Selection {
+    pub repos: Vec<i64>,
+    pub orgs: Vec<String>,
+}
+
+impl Selection {
+    pub fn is_empty(&self) -> bool {
+        self.repos.is_empty() && self.orgs.is_empty()
+    }
+
+    pub fn add(&mut self, hit: &SearchHit) {
+        match hit {
+            SearchHit::Org { name, .. } if !self.orgs.contains(name) => self.orgs.push(name.clone()),
+            SearchHit::Repo { id, .. } if !self.repos.contains(id) => {
+                self.repos.push(*id);
+                self.repos.sort_unstable();
+            }
+            _ => {}
+        }
+    }
+
+    fn read(query: &ParamsMap) -> Self {
+        let orgs = query
+            .get(ORGS_PARAM)
+            .map(|text| text.split(',').map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned).collect())
+            .unwrap_or_default();
+        Selection { repos: read_repos(query), orgs }
+    }
+
+    fn write(&self, query: &mut ParamsMap) {
+        write_repos(&self.repos, query);
+        set(query, ORGS_PARAM, (!self.orgs.is_empty()).then(|| self.orgs.join(",")));
+    }
+}
 
 /// Controls that apply to every chart of the page.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -60,11 +99,11 @@ fn set(query: &mut ParamsMap, key: &'static str, value: Option<String>) {
 }
 
 /// The selection and page controls as signals that follow the URL and write back to it.
-pub fn page_state() -> (RwSignal<Vec<i64>>, RwSignal<PageControls>) {
+pub fn page_state() -> (RwSignal<Selection>, RwSignal<PageControls>) {
     let query = use_query_map();
-    let repos = synced(query, read_repos, |ids, q| write_repos(ids, q));
+    let selection = synced(query, Selection::read, Selection::write);
     let controls = synced(query, PageControls::read, PageControls::write);
-    (repos, controls)
+    (selection, controls)
 }
 
 /// A signal read from the URL at first render (on the server too, so hydration matches),

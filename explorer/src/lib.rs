@@ -13,6 +13,7 @@ pub mod queries;
 pub mod queue;
 pub mod repos;
 pub mod search;
+pub mod selection;
 pub mod service;
 pub mod settings;
 pub mod shutdown;

@@ -40,6 +40,10 @@ impl ChartService {
         &self.cache
     }
 
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
     /// A chart's answer, as typed data for the page.
     pub async fn chart(
         &self,

@@ -31,6 +31,10 @@ pub struct Settings {
     pub shutdown_grace: Duration,
     /// Where a worker serves /metrics, /healthz and /readyz; none when unset.
     pub worker_metrics_addr: Option<std::net::SocketAddr>,
+    pub search_refresh: Duration,
+    pub selection_max_repos: usize,
+    /// What the page shows when its URL names no selection: `org:NAME` and repo ids, comma-separated.
+    pub default_selection: String,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -61,6 +65,10 @@ impl Settings {
             job_attempts: positive(&lookup, "JOB_ATTEMPTS", 4)?.min(20) as u32,
             job_retry_base: Duration::from_millis(positive(&lookup, "JOB_RETRY_BASE_MS", 1_000)?),
             shutdown_grace: Duration::from_secs(positive(&lookup, "WORKER_SHUTDOWN_GRACE_SECS", 25)?),
+            search_refresh: Duration::from_secs(positive(&lookup, "SEARCH_REFRESH_SECS", 600)?),
+            selection_max_repos: positive(&lookup, "SELECTION_MAX_REPOS", 1_000)?.min(crate::repos::MAX_REPOS as u64)
+                as usize,
+            default_selection: text("DEFAULT_SELECTION", ""),
             worker_metrics_addr: match lookup("WORKER_METRICS_ADDR") {
                 None => None,
                 Some(value) => Some(value.trim().parse().map_err(|_| SettingsError {
@@ -116,6 +124,9 @@ impl fmt::Debug for Settings {
             .field("job_retry_base", &self.job_retry_base)
             .field("shutdown_grace", &self.shutdown_grace)
             .field("worker_metrics_addr", &self.worker_metrics_addr)
+            .field("search_refresh", &self.search_refresh)
+            .field("selection_max_repos", &self.selection_max_repos)
+            .field("default_selection", &self.default_selection)
             .finish()
     }
 }

@@ -10,17 +10,24 @@ use axum::{
     Json, Router,
 };
 use charts::{chart_svg, ChartControls, ChartId, ChartReply, ChartSize, BOTS_PARAM, FROM_PARAM, TO_PARAM};
-use explorer::{ChartAnswer, ChartService, RepoSet};
+use explorer::{
+    search::LiveIndex,
+    selection::{self, SelectionError},
+    ChartAnswer, ChartService, RepoSet,
+};
 use serde_json::json;
 
 use crate::AppState;
 
 pub fn routes() -> Router<AppState> {
-    Router::new().route("/charts/{chart}", get(chart)).route("/charts/{chart}/retry", post(retry))
+    Router::new()
+        .route("/charts/{chart}", get(chart))
+        .route("/charts/{chart}/retry", post(retry))
+        .route("/repos", get(search_repos))
 }
 
 /// Parameters every chart accepts; each chart adds its own controls.
-const COMMON_PARAMETERS: [&str; 5] = ["repos", "format", BOTS_PARAM, FROM_PARAM, TO_PARAM];
+const COMMON_PARAMETERS: [&str; 6] = ["repos", "orgs", "format", BOTS_PARAM, FROM_PARAM, TO_PARAM];
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Format {
@@ -46,7 +53,12 @@ fn bad_request(message: String) -> ApiError {
 }
 
 /// A request's parameters, checked.
-fn parse(slug: &str, params: &HashMap<String, String>) -> Result<(ChartId, RepoSet, ChartControls, Format), ApiError> {
+fn parse(
+    slug: &str,
+    params: &HashMap<String, String>,
+    search: &LiveIndex,
+    limit: usize,
+) -> Result<(ChartId, RepoSet, ChartControls, Format), ApiError> {
     let chart = ChartId::from_slug(slug).ok_or_else(|| {
         let known: Vec<&str> = ChartId::ALL.iter().map(|c| c.slug()).collect();
         ApiError {
@@ -62,8 +74,7 @@ fn parse(slug: &str, params: &HashMap<String, String>) -> Result<(ChartId, RepoS
             known.join(", ")
         )));
     }
-    let repos = RepoSet::parse(params.get("repos").map(String::as_str).unwrap_or(""))
-        .map_err(|e| bad_request(e.to_string()))?;
+    let repos = selected(params, search, limit)?;
     let controls = ChartControls::from_params(chart, |name| params.get(name).map(String::as_str))
         .map_err(|e| bad_request(e.to_string()))?;
     let format = match params.get("format").map(String::as_str) {
@@ -75,25 +86,47 @@ fn parse(slug: &str, params: &HashMap<String, String>) -> Result<(ChartId, RepoS
     Ok((chart, repos, controls, format))
 }
 
+/// `repos=ID,ID` ∪ every repo of `orgs=NAME,NAME`.
+fn selected(params: &HashMap<String, String>, search: &LiveIndex, limit: usize) -> Result<RepoSet, ApiError> {
+    let ids = match params.get("repos").map(|t| t.trim()).filter(|t| !t.is_empty()) {
+        Some(text) => RepoSet::parse(text).map_err(|e| bad_request(e.to_string()))?.ids().to_vec(),
+        None => Vec::new(),
+    };
+    let orgs = params.get("orgs").map(|t| selection::split_names(t)).unwrap_or_default();
+    selection::resolve(search, &ids, &orgs, limit).map_err(|e| match e {
+        e if e.is_transient() => ApiError { status: StatusCode::SERVICE_UNAVAILABLE, message: e.to_string() },
+        SelectionError::Empty => bad_request("no repositories given: pass repos=ID,ID,... or orgs=NAME,...".into()),
+        e => bad_request(e.to_string()),
+    })
+}
+
 async fn chart(
     State(charts): State<Arc<ChartService>>,
+    State(search): State<LiveIndex>,
     Path(slug): Path<String>,
     Query(params): Query<HashMap<String, String>>,
 ) -> Response {
-    answer(&charts, slug, params, false).await
+    answer(&charts, &search, slug, params, false).await
 }
 
 /// `POST /api/v1/charts/<chart-id>/retry?repos=...`: forget a failure and queue the job again.
 async fn retry(
     State(charts): State<Arc<ChartService>>,
+    State(search): State<LiveIndex>,
     Path(slug): Path<String>,
     Query(params): Query<HashMap<String, String>>,
 ) -> Response {
-    answer(&charts, slug, params, true).await
+    answer(&charts, &search, slug, params, true).await
 }
 
-async fn answer(charts: &ChartService, slug: String, params: HashMap<String, String>, retry: bool) -> Response {
-    let (chart, repos, controls, format) = match parse(&slug, &params) {
+async fn answer(
+    charts: &ChartService,
+    search: &LiveIndex,
+    slug: String,
+    params: HashMap<String, String>,
+    retry: bool,
+) -> Response {
+    let (chart, repos, controls, format) = match parse(&slug, &params, search, charts.settings().selection_max_repos) {
         Ok(parsed) => parsed,
         Err(error) => return error.into_response(),
     };
@@ -141,3 +174,25 @@ fn download(chart: ChartId, extension: &str, content_type: &'static str, body: S
     )
         .into_response()
 }
+
+/// `GET /api/v1/repos?q=<text>&limit=N`: repos and orgs matching `q`, best first (orgs
+/// first within a rank), from this replica's search index.
+async fn search_repos(State(search): State<LiveIndex>, Query(params): Query<HashMap<String, String>>) -> Response {
+    if let Some(unknown) = params.keys().find(|k| !["q", "limit"].contains(&k.as_str())) {
+        return bad_request(format!("unknown parameter {unknown:?}; parameters: q, limit")).into_response();
+    }
+    let Some(query) = params.get("q") else {
+        return bad_request("pass the text to look for as q=...".into()).into_response();
+    };
+    let limit = match params.get("limit").map(|t| t.trim().parse::<usize>()) {
+        None => 20,
+        Some(Ok(n)) if (1..=MAX_SEARCH_LIMIT).contains(&n) => n,
+        Some(_) => {
+            return bad_request(format!("limit must be a whole number from 1 to {MAX_SEARCH_LIMIT}")).into_response()
+        }
+    };
+    let results = search.current().search(query, limit);
+    Json(json!({ "query": query, "index_loaded": search.loaded(), "results": results })).into_response()
+}
+
+const MAX_SEARCH_LIMIT: usize = 200;

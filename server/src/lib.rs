@@ -2,13 +2,14 @@
 //! It never runs an Augur query beyond the repository list; jobs go to the workers.
 
 mod api;
+mod default_selection;
 
 use std::{future::Future, net::SocketAddr, sync::Arc};
 
 use anyhow::Context;
 use app::{shell, App};
 use axum::{extract::FromRef, http::StatusCode, routing::get, Router};
-use explorer::{catalog::Catalog, ChartService, Settings};
+use explorer::{search::LiveIndex, ChartService, Settings};
 use leptos::prelude::{provide_context, LeptosOptions};
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use tokio::net::TcpListener;
@@ -20,7 +21,14 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     /// Shared, not cloned per request: it holds the settings and connections.
     pub charts: Arc<ChartService>,
-    pub catalog: Catalog,
+    /// This replica's repo and org search index, refreshed in the background.
+    pub search: LiveIndex,
+}
+
+impl FromRef<AppState> for LiveIndex {
+    fn from_ref(state: &AppState) -> Self {
+        state.search.clone()
+    }
 }
 
 /// The API's handlers take only the chart service: extracting it clones one `Arc`, not the
@@ -41,6 +49,7 @@ impl FromRef<AppState> for LeptosOptions {
 pub struct Application {
     listener: TcpListener,
     router: Router,
+    search_refresh: tokio::task::JoinHandle<()>,
 }
 
 impl Application {
@@ -53,13 +62,11 @@ impl Application {
         let db = explorer::db::augur_pool(&settings.database_url, 2, std::time::Duration::from_secs(10))
             .context("the DATABASE_URL is not a valid PostgreSQL URL")?;
         let addr: SocketAddr = leptos_options.site_addr;
-        let state = AppState {
-            leptos_options,
-            charts: Arc::new(ChartService::new(cache, jobs, settings)),
-            catalog: Catalog::new(db),
-        };
+        let search = LiveIndex::new();
+        let search_refresh = search.clone().spawn_refresh(db, settings.search_refresh);
+        let state = AppState { leptos_options, charts: Arc::new(ChartService::new(cache, jobs, settings)), search };
         let listener = TcpListener::bind(addr).await.with_context(|| format!("could not listen on {addr}"))?;
-        Ok(Application { listener, router: router(state) })
+        Ok(Application { listener, router: router(state), search_refresh })
     }
 
     pub fn port(&self) -> u16 {
@@ -72,10 +79,12 @@ impl Application {
 
     /// Serves until `shutdown` resolves, then finishes the requests in flight.
     pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
-        axum::serve(self.listener, self.router)
+        let served = axum::serve(self.listener, self.router)
             .with_graceful_shutdown(shutdown)
             .await
-            .context("the web server stopped with an error")
+            .context("the web server stopped with an error");
+        self.search_refresh.abort();
+        served
     }
 }
 
@@ -85,13 +94,14 @@ fn router(state: AppState) -> Router {
         let state = state.clone();
         move || {
             provide_context(state.charts.clone());
-            provide_context(state.catalog.clone());
+            provide_context(state.search.clone());
         }
     };
     let app_shell = {
         let options = state.leptos_options.clone();
         move || shell(options.clone())
     };
+    let default_page = default_selection::target(&state.charts.settings().default_selection);
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
@@ -99,6 +109,7 @@ fn router(state: AppState) -> Router {
         .nest("/api/v1", api::routes())
         .leptos_routes_with_context(&state, routes, context, app_shell)
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(axum::middleware::from_fn_with_state(default_page, default_selection::redirect))
         .layer(CompressionLayer::new())
         .with_state(state)
 }

@@ -122,7 +122,7 @@ async fn bad_parameters_get_a_clear_400() {
         ("", "no repositories given"),
         ("repos=10,x", "\"x\" is not a repository id"),
         ("repos=10&interval=fortnight", "interval must be one of day, week, month, year"),
-        ("repos=10&format=xml", "format must be json or csv"),
+        ("repos=10&format=xml", "format must be json, csv or svg"),
         ("repo=10", "unknown parameter \"repo\""),
     ];
     for (query, message) in cases {

@@ -3,7 +3,10 @@ use std::time::Duration;
 use charts::{chart_svg, ChartControls, ChartId, ChartReply, ChartSize, Control, Interval, TimeSeries};
 use leptos::prelude::*;
 
-use crate::{api::chart_data, url_state::PageControls};
+use crate::{
+    api::chart_data,
+    url_state::{PageControls, Selection},
+};
 
 /// The wait before asking again about a pending chart: 0.25 s, growing to 2 s.
 fn poll_delay(attempt: u32) -> Duration {
@@ -12,12 +15,12 @@ fn poll_delay(attempt: u32) -> Duration {
 }
 
 /// The server's answer, with the selection and controls it answers for.
-type Answer = (Vec<i64>, ChartControls, Result<Option<ChartReply>, ServerFnError>);
+type Answer = (Selection, ChartControls, Result<Option<ChartReply>, ServerFnError>);
 
 /// One chart with its controls. It asks the server for its data and, while the data is
 /// being computed, asks again until it is ready or failed.
 #[component]
-pub fn ChartCard(chart: ChartId, repos: Signal<Vec<i64>>, page: Signal<PageControls>) -> impl IntoView {
+pub fn ChartCard(chart: ChartId, selection: Signal<Selection>, page: Signal<PageControls>) -> impl IntoView {
     // The chart's own controls; the page's bot filter and date range are laid over them.
     let own = RwSignal::new(ChartControls::for_chart(chart));
     let controls = Memo::new(move |_| {
@@ -27,11 +30,11 @@ pub fn ChartCard(chart: ChartId, repos: Signal<Vec<i64>>, page: Signal<PageContr
     let poll = RwSignal::new(0u32);
     // Retrying asks the server to forget the failure; the answer is then fetched as usual.
     let retry = Action::new(move |_: &()| {
-        let (repos, controls) = (repos.get_untracked(), controls.get_untracked());
+        let (repos, controls) = (selection.get_untracked(), controls.get_untracked());
         async move { chart_data(chart, repos, controls, true).await }
     });
     let reply: Resource<Answer> = Resource::new(
-        move || (repos.get(), controls.get(), poll.get(), retry.version().get()),
+        move || (selection.get(), controls.get(), poll.get(), retry.version().get()),
         move |(repos, controls, _, _)| async move {
             if repos.is_empty() {
                 return (repos, controls, Ok(None));
@@ -46,7 +49,7 @@ pub fn ChartCard(chart: ChartId, repos: Signal<Vec<i64>>, page: Signal<PageContr
 
     let attempts = StoredValue::new(0u32);
     Effect::new(move |_| {
-        repos.track();
+        selection.track();
         controls.track();
         attempts.set_value(0);
     });
@@ -150,14 +153,12 @@ fn set_number(controls: &mut ChartControls, control: Control, value: u32) {
 fn ChartBody(
     chart: ChartId,
     answer: Result<Option<ChartReply>, ServerFnError>,
-    drawn_repos: Vec<i64>,
+    drawn_repos: Selection,
     drawn_controls: ChartControls,
     retry: Action<(), Result<ChartReply, ServerFnError>>,
 ) -> impl IntoView {
     match answer {
-        Ok(None) => {
-            view! { <p class="status empty">"Pick one or more repositories to draw this chart."</p> }.into_any()
-        }
+        Ok(None) => view! { <p class="status empty">"Pick repositories or orgs to draw this chart."</p> }.into_any(),
         Ok(Some(ChartReply::Queued { elapsed_ms, position })) => view! {
             <p class="status pending" data-state="queued" role="status">
                 <span class="spinner" aria-hidden="true"></span>
@@ -237,13 +238,27 @@ fn has_no_values(data: &TimeSeries) -> bool {
 }
 
 /// The chart's entry in the JSON API, with the same selection and controls.
-fn api_href(chart: ChartId, repos: &[i64], controls: &ChartControls) -> String {
-    let ids: Vec<String> = repos.iter().map(i64::to_string).collect();
+fn api_href(chart: ChartId, selection: &Selection, controls: &ChartControls) -> String {
+    let ids: Vec<String> = selection.repos.iter().map(i64::to_string).collect();
     let mut href = format!("/api/v1/charts/{}?repos={}", chart.slug(), ids.join(","));
+    if !selection.orgs.is_empty() {
+        let orgs: Vec<String> = selection.orgs.iter().map(|o| encode_query(o)).collect();
+        href.push_str(&format!("&orgs={}", orgs.join(",")));
+    }
     for (name, value) in controls.to_params(chart) {
         href.push_str(&format!("&{name}={value}"));
     }
     href
+}
+
+/// Percent-encodes a query value: org names may hold spaces.
+fn encode_query(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
 }
 
 fn seconds(ms: u64) -> String {

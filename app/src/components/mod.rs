@@ -1,2 +1,3 @@
 pub mod chart_card;
-pub mod repo_picker;
+pub mod search_box;
+pub mod selection_panel;

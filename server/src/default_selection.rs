@@ -1,0 +1,67 @@
+//! The page opens on the configured default selection (DEFAULT_SELECTION) when its URL names
+//! none, by redirecting to the URL that names it: the address bar then says what is shown.
+
+use std::sync::Arc;
+
+use axum::{
+    extract::{Request, State},
+    http::Method,
+    middleware::Next,
+    response::{IntoResponse, Redirect, Response},
+};
+
+/// `/?repos=..&orgs=..` for a setting like `org:chaoss, 25480`; None when it names nothing.
+pub fn target(setting: &str) -> Option<Arc<str>> {
+    let (mut repos, mut orgs) = (Vec::new(), Vec::new());
+    for item in setting.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+        match item.strip_prefix("org:") {
+            Some(org) => orgs.push(encode(org.trim())),
+            None => repos.push(encode(item)),
+        }
+    }
+    let mut params = Vec::new();
+    if !repos.is_empty() {
+        params.push(format!("repos={}", repos.join(",")));
+    }
+    if !orgs.is_empty() {
+        params.push(format!("orgs={}", orgs.join(",")));
+    }
+    (!params.is_empty()).then(|| Arc::from(format!("/?{}", params.join("&"))))
+}
+
+pub async fn redirect(State(target): State<Option<Arc<str>>>, request: Request, next: Next) -> Response {
+    if let Some(target) = target {
+        let names_selection = request
+            .uri()
+            .query()
+            .is_some_and(|q| q.split('&').any(|p| p.starts_with("repos=") || p.starts_with("orgs=")));
+        if request.method() == Method::GET && request.uri().path() == "/" && !names_selection {
+            return Redirect::to(&target).into_response();
+        }
+    }
+    next.run(request).await
+}
+
+/// Percent-encodes a query value (org names may hold spaces).
+fn encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn orgs_and_repos_become_query_parameters() {
+        assert_eq!(
+            target("org:chaoss, 25480 ,org:Frontend Repos").as_deref(),
+            Some("/?repos=25480&orgs=chaoss,Frontend%20Repos")
+        );
+        assert_eq!(target(" , "), None);
+    }
+}
