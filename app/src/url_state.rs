@@ -15,7 +15,9 @@ const REPOS_PARAM: &str = "repos";
 const ORGS_PARAM: &str = "orgs";
 
 /// What the user picked: repos by id and whole orgs by name. The server turns it into repo ids.
+/// `default`: server function arguments travel form-encoded, where an empty list is left out.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Selection {
     pub repos: Vec<i64>,
     pub orgs: Vec<String>,

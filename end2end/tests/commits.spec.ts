@@ -12,22 +12,34 @@ function collectErrors(page: Page): string[] {
 
 const BAR = 'rect[fill="#316EC4"]';
 
+/** Types into the search box and picks the hit whose label is `label` with the keyboard. */
+async function pick(page: Page, text: string, label: string) {
+  const box = page.getByRole("combobox", { name: "Find repositories and orgs" });
+  await box.fill(text);
+  const option = page.getByRole("option").filter({ hasText: label }).first();
+  await expect(option).toBeVisible();
+  const options = await page.getByRole("option").allTextContents();
+  const index = options.findIndex((t) => t.includes(label));
+  for (let i = 0; i <= index; i++) await box.press("ArrowDown");
+  await expect(option).toHaveAttribute("aria-selected", "true");
+  await box.press("Enter");
+}
+
 test("pick two repos, see the pending state, then the chart; switch the interval", async ({ page }) => {
   const errors = collectErrors(page);
   await page.goto("/");
   await expect(page.locator(".layout")).toHaveAttribute("data-hydrated", "true");
 
   const card = page.locator('[data-chart="commits-over-time"]');
-  await expect(card.locator(".status.empty")).toContainText("Pick one or more repositories");
+  await expect(card.locator(".status.empty")).toContainText("Pick repositories or orgs");
 
-  const boxes = page.locator('.picker input[type="checkbox"]');
-  await expect(boxes).toHaveCount(4);
   // The cache is cold for this run's key prefix, so the first answer is "queued".
   const pending = card.locator('[data-state="queued"], [data-state="running"]').first().waitFor();
-  await boxes.nth(0).check();
-  await boxes.nth(1).check();
+  await pick(page, "augur", "chaoss/augur");
+  await pick(page, "grimoire", "chaoss/grimoirelab");
   await pending;
-  await expect(page.locator(".picker")).toContainText("2 selected");
+  await expect(page.locator(".chips .chip")).toHaveCount(2);
+  await expect(page.locator(".repo-list summary")).toHaveText("Repo list (2)");
 
   const chart = card.locator('.chart[data-state="ready"] svg');
   await expect(chart).toBeVisible({ timeout: 30_000 });
@@ -50,7 +62,7 @@ test("the CSV download matches the chart's API data", async ({ page, request }) 
   const errors = collectErrors(page);
   await page.goto("/");
   await expect(page.locator(".layout")).toHaveAttribute("data-hydrated", "true");
-  await page.locator('.picker input[type="checkbox"]').nth(2).check();
+  await pick(page, "8kn", "oss-aspen/8knot");
   const card = page.locator('[data-chart="commits-over-time"]');
   await expect(card.locator('.chart[data-state="ready"] svg')).toBeVisible({ timeout: 30_000 });
 

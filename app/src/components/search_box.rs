@@ -70,7 +70,8 @@ pub fn SearchBox(on_pick: Callback<SearchHit>) -> impl IntoView {
             <label for="repo-search">"Find repositories and orgs"</label>
             <input
                 id="repo-search"
-                type="search"
+                // Not type="search": browsers clear that on Escape, which here only closes the list.
+                type="text"
                 autocomplete="off"
                 placeholder="e.g. augur, org:chaoss"
                 role="combobox"
