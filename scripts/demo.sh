@@ -29,6 +29,8 @@ cargo build --release -p worker
 
 export LEPTOS_SITE_ADDR="${LEPTOS_SITE_ADDR:-127.0.0.1:3000}"
 export LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_PKG_DIR=pkg LEPTOS_OUTPUT_NAME=explorer
+# The demo opens on the chaoss org; set DEFAULT_SELECTION= (empty) for an empty page.
+export DEFAULT_SELECTION="${DEFAULT_SELECTION-org:chaoss}"
 
 WORKER_METRICS_ADDR="${WORKER_METRICS_ADDR:-127.0.0.1:9464}" target/release/worker &
 worker_pid=$!
