@@ -8,6 +8,7 @@ mod render;
 mod reply;
 mod search;
 mod series;
+mod url;
 
 pub use catalog::{ChartId, Layout, RepoEntry};
 pub use controls::{ChartControls, Control, ControlError, BOTS_PARAM, FROM_PARAM, TO_PARAM};
@@ -16,3 +17,4 @@ pub use render::{chart_svg, ChartSize};
 pub use reply::ChartReply;
 pub use search::{repo_name, repo_slug, SearchHit};
 pub use series::{Series, TimeSeries};
+pub use url::encode_query_value;

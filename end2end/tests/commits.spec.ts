@@ -1,34 +1,11 @@
-import { expect, Page, test } from "@playwright/test";
-
-/** Collects page errors and console errors: a hydration mismatch shows only there. */
-function collectErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on("pageerror", (error) => errors.push(`page error: ${error.message}`));
-  page.on("console", (message) => {
-    if (message.type() === "error") errors.push(`console error: ${message.text()}`);
-  });
-  return errors;
-}
+import { expect, test } from "@playwright/test";
+import { collectErrors, open, pick } from "./support";
 
 const BAR = 'rect[fill="#316EC4"]';
 
-/** Types into the search box and picks the hit whose label is `label` with the keyboard. */
-async function pick(page: Page, text: string, label: string) {
-  const box = page.getByRole("combobox", { name: "Find repositories and orgs" });
-  await box.fill(text);
-  const option = page.getByRole("option").filter({ hasText: label }).first();
-  await expect(option).toBeVisible();
-  const options = await page.getByRole("option").allTextContents();
-  const index = options.findIndex((t) => t.includes(label));
-  for (let i = 0; i <= index; i++) await box.press("ArrowDown");
-  await expect(option).toHaveAttribute("aria-selected", "true");
-  await box.press("Enter");
-}
-
 test("pick two repos, see the pending state, then the chart; switch the interval", async ({ page }) => {
   const errors = collectErrors(page);
-  await page.goto("/");
-  await expect(page.locator(".layout")).toHaveAttribute("data-hydrated", "true");
+  await open(page);
 
   const card = page.locator('[data-chart="commits-over-time"]');
   await expect(card.locator(".status.empty")).toContainText("Pick repositories or orgs");
@@ -60,8 +37,7 @@ test("pick two repos, see the pending state, then the chart; switch the interval
 
 test("the CSV download matches the chart's API data", async ({ page, request }) => {
   const errors = collectErrors(page);
-  await page.goto("/");
-  await expect(page.locator(".layout")).toHaveAttribute("data-hydrated", "true");
+  await open(page);
   await pick(page, "8kn", "oss-aspen/8knot");
   const card = page.locator('[data-chart="commits-over-time"]');
   await expect(card.locator('.chart[data-state="ready"] svg')).toBeVisible({ timeout: 30_000 });

@@ -1,14 +1,5 @@
 import { expect, Page, test } from "@playwright/test";
-
-/** Collects page errors and console errors: a hydration mismatch shows only there. */
-function collectErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on("pageerror", (error) => errors.push(`page error: ${error.message}`));
-  page.on("console", (message) => {
-    if (message.type() === "error") errors.push(`console error: ${message.text()}`);
-  });
-  return errors;
-}
+import { collectErrors, open, pick } from "./support";
 
 const CHARTS = [
   "commits-over-time",
@@ -24,12 +15,6 @@ const CHARTS = [
   "issue-assignment",
 ];
 
-/** Types into the search box and picks the first hit labelled `label`, by mouse. */
-async function pick(page: Page, text: string, label: string) {
-  await page.getByRole("combobox", { name: "Find repositories and orgs" }).fill(text);
-  await page.getByRole("option").filter({ hasText: label }).first().click();
-}
-
 /** Waits until a card is done: a drawn chart or the "no data" state. */
 async function settled(page: Page, chart: string) {
   const card = page.locator(`[data-chart="${chart}"]`);
@@ -41,8 +26,7 @@ async function settled(page: Page, chart: string) {
 
 test("every Contributions chart loads for a selection kept in the URL", async ({ page }) => {
   const errors = collectErrors(page);
-  await page.goto("/");
-  await expect(page.locator(".layout")).toHaveAttribute("data-hydrated", "true");
+  await open(page);
   await expect(page.locator(".card")).toHaveCount(CHARTS.length);
 
   await pick(page, "augur", "chaoss/augur");
@@ -71,8 +55,7 @@ test("every Contributions chart loads for a selection kept in the URL", async ({
 
 test("a chart's own control redraws from the cache, and the bot filter follows the URL", async ({ page, request }) => {
   const errors = collectErrors(page);
-  await page.goto("/");
-  await expect(page.locator(".layout")).toHaveAttribute("data-hydrated", "true");
+  await open(page);
   await pick(page, "flask", "pallets/flask");
   const card = await settled(page, "pr-staleness");
 

@@ -1,19 +1,10 @@
-import { expect, Page, test } from "@playwright/test";
-
-function collectErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on("pageerror", (error) => errors.push(`page error: ${error.message}`));
-  page.on("console", (message) => {
-    if (message.type() === "error") errors.push(`console error: ${message.text()}`);
-  });
-  return errors;
-}
+import { expect, test } from "@playwright/test";
+import { collectErrors, open, searchBox } from "./support";
 
 test("search by keyboard: an org first, Escape closes, a picked org draws its repos' charts", async ({ page }) => {
   const errors = collectErrors(page);
-  await page.goto("/");
-  await expect(page.locator(".layout")).toHaveAttribute("data-hydrated", "true");
-  const box = page.getByRole("combobox", { name: "Find repositories and orgs" });
+  await open(page);
+  const box = searchBox(page);
   await box.click();
   await box.pressSequentially("chaoss");
   const options = page.getByRole("option");

@@ -9,14 +9,15 @@ use axum::{
     middleware::Next,
     response::{IntoResponse, Redirect, Response},
 };
+use charts::encode_query_value;
 
 /// `/?repos=..&orgs=..` for a setting like `org:chaoss, 25480`; None when it names nothing.
 pub fn target(setting: &str) -> Option<Arc<str>> {
     let (mut repos, mut orgs) = (Vec::new(), Vec::new());
     for item in setting.split(',').map(str::trim).filter(|s| !s.is_empty()) {
         match item.strip_prefix("org:") {
-            Some(org) => orgs.push(encode(org.trim())),
-            None => repos.push(encode(item)),
+            Some(org) => orgs.push(encode_query_value(org.trim())),
+            None => repos.push(encode_query_value(item)),
         }
     }
     let mut params = Vec::new();
@@ -40,16 +41,6 @@ pub async fn redirect(State(target): State<Option<Arc<str>>>, request: Request, 
         }
     }
     next.run(request).await
-}
-
-/// Percent-encodes a query value (org names may hold spaces).
-fn encode(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 #[cfg(test)]

@@ -1,6 +1,8 @@
 use std::time::Duration;
 
-use charts::{chart_svg, ChartControls, ChartId, ChartReply, ChartSize, Control, Interval, TimeSeries};
+use charts::{
+    chart_svg, encode_query_value, ChartControls, ChartId, ChartReply, ChartSize, Control, Interval, TimeSeries,
+};
 use leptos::prelude::*;
 
 use crate::{
@@ -242,23 +244,13 @@ fn api_href(chart: ChartId, selection: &Selection, controls: &ChartControls) -> 
     let ids: Vec<String> = selection.repos.iter().map(i64::to_string).collect();
     let mut href = format!("/api/v1/charts/{}?repos={}", chart.slug(), ids.join(","));
     if !selection.orgs.is_empty() {
-        let orgs: Vec<String> = selection.orgs.iter().map(|o| encode_query(o)).collect();
+        let orgs: Vec<String> = selection.orgs.iter().map(|o| encode_query_value(o)).collect();
         href.push_str(&format!("&orgs={}", orgs.join(",")));
     }
     for (name, value) in controls.to_params(chart) {
         href.push_str(&format!("&{name}={value}"));
     }
     href
-}
-
-/// Percent-encodes a query value: org names may hold spaces.
-fn encode_query(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 fn seconds(ms: u64) -> String {

@@ -25,10 +25,15 @@ pub enum Items {
 // assignee is named by login, else GitHub login, else the first 15 characters of the
 // uuid (8Knot's contributor key).
 
-/// From `explorer_pr_assignments`, whose repo column is `id`.
-const PR_SQL: &str = "
-SELECT a.id AS repo_id,
-       a.pull_request_id AS item,
+/// The query over one explorer assignment view (whose repo column is `id`), with the join
+/// and filter that view needs; a macro so that both queries stay one `&'static str`.
+macro_rules! assignments_sql {
+    ($view:literal, $item:literal, $join:literal, $filter:literal) => {
+        concat!(
+            "SELECT a.id AS repo_id,
+       a.",
+            $item,
+            " AS item,
        EXTRACT(EPOCH FROM a.created)::bigint AS created,
        COALESCE(EXTRACT(EPOCH FROM a.closed)::bigint, 0) AS closed,
        CASE WHEN e.dated THEN EXTRACT(EPOCH FROM a.assign_date)::bigint ELSE 0 END AS assigned_at,
@@ -40,46 +45,38 @@ SELECT a.id AS repo_id,
             THEN COALESCE(NULLIF(c.cntrb_login, ''), NULLIF(c.gh_login, ''), left(a.assignee::text, 15), '')
             ELSE '' END AS assignee,
        e.dated AND COALESCE(c.gh_type = 'Bot', false) AS assignee_bot
-FROM augur_data.explorer_pr_assignments a
+FROM augur_data.",
+            $view,
+            " a
+",
+            $join,
+            "
 CROSS JOIN LATERAL (
     SELECT COALESCE(a.assign_date >= TIMESTAMP '1971-01-01' AND a.assign_date < now() AT TIME ZONE 'UTC', false)
         AS dated
 ) e
 LEFT JOIN augur_data.contributors c ON c.cntrb_id = a.assignee
 WHERE a.id = ANY($1)
+  ",
+            $filter,
+            "
   AND a.created >= TIMESTAMP '1971-01-01' AND a.created < now() AT TIME ZONE 'UTC'
   AND (a.closed IS NULL OR a.closed >= TIMESTAMP '1971-01-01' AND a.closed < now() AT TIME ZONE 'UTC')
-ORDER BY repo_id, created, item, assigned_at, action, assignee";
+ORDER BY repo_id, created, item, assigned_at, action, assignee"
+        )
+    };
+}
 
-/// From `explorer_issue_assignments`, whose repo column is `id`. The view does not leave out
-/// the pull requests old Augur stored in `issues`, so it is joined back to `issues` to drop
-/// them.
-const ISSUE_SQL: &str = "
-SELECT a.id AS repo_id,
-       a.issue_id AS item,
-       EXTRACT(EPOCH FROM a.created)::bigint AS created,
-       COALESCE(EXTRACT(EPOCH FROM a.closed)::bigint, 0) AS closed,
-       CASE WHEN e.dated THEN EXTRACT(EPOCH FROM a.assign_date)::bigint ELSE 0 END AS assigned_at,
-       CASE WHEN NOT e.dated THEN 0
-            WHEN a.assignment_action = 'assigned' THEN 1
-            WHEN a.assignment_action = 'unassigned' THEN -1
-            ELSE 0 END AS action,
-       CASE WHEN e.dated
-            THEN COALESCE(NULLIF(c.cntrb_login, ''), NULLIF(c.gh_login, ''), left(a.assignee::text, 15), '')
-            ELSE '' END AS assignee,
-       e.dated AND COALESCE(c.gh_type = 'Bot', false) AS assignee_bot
-FROM augur_data.explorer_issue_assignments a
-JOIN augur_data.issues i ON i.issue_id = a.issue_id
-CROSS JOIN LATERAL (
-    SELECT COALESCE(a.assign_date >= TIMESTAMP '1971-01-01' AND a.assign_date < now() AT TIME ZONE 'UTC', false)
-        AS dated
-) e
-LEFT JOIN augur_data.contributors c ON c.cntrb_id = a.assignee
-WHERE a.id = ANY($1)
-  AND i.pull_request IS NULL AND i.pull_request_id IS NULL
-  AND a.created >= TIMESTAMP '1971-01-01' AND a.created < now() AT TIME ZONE 'UTC'
-  AND (a.closed IS NULL OR a.closed >= TIMESTAMP '1971-01-01' AND a.closed < now() AT TIME ZONE 'UTC')
-ORDER BY repo_id, created, item, assigned_at, action, assignee";
+const PR_SQL: &str = assignments_sql!("explorer_pr_assignments", "pull_request_id", "", "");
+
+/// The issue view does not leave out the pull requests old Augur stored in `issues`, so it
+/// is joined back to `issues` to drop them.
+const ISSUE_SQL: &str = assignments_sql!(
+    "explorer_issue_assignments",
+    "issue_id",
+    "JOIN augur_data.issues i ON i.issue_id = a.issue_id",
+    "AND i.pull_request IS NULL AND i.pull_request_id IS NULL"
+);
 
 /// Frame columns: `repo_id`, `item` (pull_request_id or issue_id), `created`, `closed`
 /// ([`NO_TIME`] while open), `assigned_at` ([`NO_TIME`] for a row without an event),

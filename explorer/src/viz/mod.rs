@@ -95,6 +95,21 @@ fn period_end(interval: Interval, start: NaiveDate, today: NaiveDate) -> i64 {
     start_of(interval.next_period(start).min(end_of_today))
 }
 
+/// Time helpers for the transforms' tests.
+#[cfg(test)]
+mod test_time {
+    use chrono::{NaiveDate, NaiveDateTime};
+
+    /// Seconds since the epoch of a UTC "YYYY-MM-DD HH:MM:SS".
+    pub fn at(text: &str) -> i64 {
+        NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S").unwrap().and_utc().timestamp()
+    }
+
+    pub fn d(text: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

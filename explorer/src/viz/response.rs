@@ -139,17 +139,8 @@ impl Prs {
 mod tests {
     use super::*;
     use crate::codec::Column;
+    use crate::viz::test_time::{at, d};
     use charts::Interval;
-    use chrono::NaiveDateTime;
-
-    /// Seconds since the epoch of a UTC "YYYY-MM-DD HH:MM:SS".
-    fn at(text: &str) -> i64 {
-        NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S").unwrap().and_utc().timestamp()
-    }
-
-    fn d(text: &str) -> NaiveDate {
-        NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()
-    }
 
     /// One row per message: (pr, created, closed, message_at, by_author, message_bot).
     type Row = (i64, i64, i64, i64, i64, i64);
