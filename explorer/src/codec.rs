@@ -1,11 +1,15 @@
-//! The compact form of a cached query result: a versioned header, then columns
-//! (integers delta- and zigzag-varint-encoded, strings dictionary-encoded) compressed
-//! with zstd.
+//! The compact form of a cached query result. A part (one repo's rows) is a versioned
+//! header (format, query version, computed time, readable without decompressing), then
+//! columns (integers delta- and zigzag-varint-encoded, strings dictionary-encoded)
+//! compressed with zstd. A selection's result is its parts' bytes side by side, so a
+//! worker builds it without decoding anything.
 
 use chrono::{DateTime, Utc};
 
-/// First bytes of every cached entry; the last one is the format version.
-const MAGIC: &[u8; 4] = b"AXR\x01";
+/// First bytes of a part; the last one is the format version.
+const PART_MAGIC: &[u8; 4] = b"AXR\x02";
+/// First bytes of a selection's result: a count, then each part with its length.
+const GROUP_MAGIC: &[u8; 4] = b"AXG\x01";
 const ZSTD_LEVEL: i32 = 3;
 
 /// A query result as columns of equal length.
@@ -67,55 +71,28 @@ impl Frame {
         self.len() == 0
     }
 
-    /// The rows of each value of an integer column (a repo id, say), in frames of the
-    /// same columns. `keys` with no rows get an empty frame.
-    pub fn split_by(&self, column: &str, keys: &[i64]) -> Option<Vec<(i64, Frame)>> {
-        let values = self.i64(column)?;
-        let mut parts: Vec<(i64, Vec<usize>)> = keys.iter().map(|k| (*k, Vec::new())).collect();
-        let index: std::collections::HashMap<i64, usize> = keys.iter().enumerate().map(|(i, k)| (*k, i)).collect();
-        for (row, value) in values.iter().enumerate() {
-            if let Some(&part) = index.get(value) {
-                parts[part].1.push(row);
+    /// Adds `other`'s rows after this frame's; `None` (and this frame unchanged) when
+    /// their columns differ. An empty frame without columns takes `other` as it is.
+    pub fn append(&mut self, other: Frame) -> Option<()> {
+        if self.columns.is_empty() {
+            *self = other;
+            return Some(());
+        }
+        let same = self.columns.len() == other.columns.len()
+            && self.columns.iter().zip(&other.columns).all(|((a, x), (b, y))| {
+                a == b && matches!((x, y), (Column::I64(_), Column::I64(_)) | (Column::Str(_), Column::Str(_)))
+            });
+        if !same {
+            return None;
+        }
+        for ((_, into), (_, from)) in self.columns.iter_mut().zip(other.columns) {
+            match (into, from) {
+                (Column::I64(into), Column::I64(from)) => into.extend(from),
+                (Column::Str(into), Column::Str(from)) => into.extend(from),
+                _ => unreachable!("column kinds were compared above"),
             }
         }
-        Some(parts.into_iter().map(|(key, rows)| (key, self.take_rows(&rows))).collect())
-    }
-
-    fn take_rows(&self, rows: &[usize]) -> Frame {
-        let columns = self
-            .columns
-            .iter()
-            .map(|(name, column)| {
-                let taken = match column {
-                    Column::I64(values) => Column::I64(rows.iter().map(|r| values[*r]).collect()),
-                    Column::Str(values) => Column::Str(rows.iter().map(|r| values[*r].clone()).collect()),
-                };
-                (name.clone(), taken)
-            })
-            .collect();
-        Frame { columns }
-    }
-
-    /// The rows of all `frames` in one frame; they must have the same columns in the same order.
-    pub fn concat(frames: &[Frame]) -> Option<Frame> {
-        let (first, rest) = frames.split_first()?;
-        let mut out = first.clone();
-        for frame in rest {
-            if frame.columns.len() != out.columns.len() {
-                return None;
-            }
-            for ((name, into), (other_name, from)) in out.columns.iter_mut().zip(&frame.columns) {
-                if name != other_name {
-                    return None;
-                }
-                match (into, from) {
-                    (Column::I64(into), Column::I64(from)) => into.extend_from_slice(from),
-                    (Column::Str(into), Column::Str(from)) => into.extend_from_slice(from),
-                    _ => return None,
-                }
-            }
-        }
-        Some(out)
+        Some(())
     }
 }
 
@@ -125,6 +102,13 @@ pub struct CachedResult {
     pub query_version: u32,
     pub computed_at: DateTime<Utc>,
     pub frame: Frame,
+}
+
+/// What a part says about itself before its columns.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PartHeader {
+    pub query_version: u32,
+    pub computed_at: DateTime<Utc>,
 }
 
 #[derive(Debug, PartialEq, Eq, thiserror::Error)]
@@ -138,21 +122,28 @@ pub enum CodecError {
 }
 
 impl CachedResult {
-    /// One result from per-repo parts: their rows together, as of the oldest part.
-    /// `None` without parts or when their columns differ.
-    pub fn assemble(parts: &[CachedResult]) -> Option<CachedResult> {
-        let frames: Vec<Frame> = parts.iter().map(|p| p.frame.clone()).collect();
-        Some(CachedResult {
-            query_version: parts.first()?.query_version,
-            computed_at: parts.iter().map(|p| p.computed_at).min()?,
-            frame: Frame::concat(&frames)?,
-        })
+    /// A selection's result from its parts' encoded bytes, without decoding them.
+    pub fn encode_group<B: AsRef<[u8]>>(parts: &[B]) -> Vec<u8> {
+        let mut out = GROUP_MAGIC.to_vec();
+        put_uvarint(&mut out, parts.len() as u64);
+        for part in parts {
+            put_uvarint(&mut out, part.as_ref().len() as u64);
+            out.extend_from_slice(part.as_ref());
+        }
+        out
     }
 
+    /// A part's query version and computed time, read without decompressing it.
+    pub fn header(bytes: &[u8]) -> Result<PartHeader, CodecError> {
+        let mut r = Reader { bytes: bytes.strip_prefix(PART_MAGIC.as_slice()).ok_or(CodecError::UnknownFormat)? };
+        let query_version = u32::try_from(r.uvarint()?).map_err(|_| CodecError::Corrupt)?;
+        let computed_at = DateTime::from_timestamp_millis(unzigzag(r.uvarint()?)).ok_or(CodecError::Corrupt)?;
+        Ok(PartHeader { query_version, computed_at })
+    }
+
+    /// Encodes a part.
     pub fn encode(&self) -> Vec<u8> {
         let mut body = Vec::new();
-        put_uvarint(&mut body, u64::from(self.query_version));
-        put_uvarint(&mut body, zigzag(self.computed_at.timestamp_millis()));
         put_uvarint(&mut body, self.frame.columns.len() as u64);
         for (name, column) in &self.frame.columns {
             put_uvarint(&mut body, name.len() as u64);
@@ -192,17 +183,46 @@ impl CachedResult {
                 }
             }
         }
-        let mut out = MAGIC.to_vec();
+        let mut out = PART_MAGIC.to_vec();
+        put_uvarint(&mut out, u64::from(self.query_version));
+        put_uvarint(&mut out, zigzag(self.computed_at.timestamp_millis()));
         out.extend(zstd::bulk::compress(&body, ZSTD_LEVEL).expect("zstd compresses any input held in memory"));
         out
     }
 
+    /// Decodes a part or a selection's result; a selection's rows are its parts' rows in
+    /// order, as of its oldest part.
     pub fn decode(bytes: &[u8]) -> Result<Self, CodecError> {
-        let payload = bytes.strip_prefix(MAGIC.as_slice()).ok_or(CodecError::UnknownFormat)?;
-        let body = zstd::stream::decode_all(payload).map_err(|e| CodecError::Decompress(e.to_string()))?;
+        let Some(group) = bytes.strip_prefix(GROUP_MAGIC.as_slice()) else {
+            return Self::decode_part(bytes);
+        };
+        let mut r = Reader { bytes: group };
+        let count = r.uvarint()?;
+        let mut whole: Option<CachedResult> = None;
+        for _ in 0..count {
+            let len = r.uvarint()? as usize;
+            let part = Self::decode_part(r.take(len)?)?;
+            match whole.as_mut() {
+                None => whole = Some(part),
+                Some(whole) => {
+                    whole.frame.append(part.frame).ok_or(CodecError::Corrupt)?;
+                    whole.computed_at = whole.computed_at.min(part.computed_at);
+                }
+            }
+        }
+        if !r.bytes.is_empty() {
+            return Err(CodecError::Corrupt);
+        }
+        whole.ok_or(CodecError::Corrupt)
+    }
+
+    fn decode_part(bytes: &[u8]) -> Result<Self, CodecError> {
+        let PartHeader { query_version, computed_at } = Self::header(bytes)?;
+        let mut header = Reader { bytes: &bytes[PART_MAGIC.len()..] };
+        header.uvarint()?;
+        header.uvarint()?;
+        let body = zstd::stream::decode_all(header.bytes).map_err(|e| CodecError::Decompress(e.to_string()))?;
         let mut r = Reader { bytes: &body };
-        let query_version = u32::try_from(r.uvarint()?).map_err(|_| CodecError::Corrupt)?;
-        let computed_at = DateTime::from_timestamp_millis(unzigzag(r.uvarint()?)).ok_or(CodecError::Corrupt)?;
         let n_columns = r.uvarint()?;
         let mut frame = Frame::new();
         let mut rows = None;
@@ -356,17 +376,30 @@ mod tests {
     }
 
     #[test]
-    fn split_and_concat_give_back_the_rows() {
-        let frame = Frame::new()
-            .with_column("repo_id", Column::I64(vec![2, 1, 2, 1]))
-            .with_column("ts", Column::I64(vec![10, 20, 30, 40]));
-        let parts = frame.split_by("repo_id", &[1, 2, 3]).unwrap();
-        assert_eq!(parts.iter().map(|(k, f)| (*k, f.len())).collect::<Vec<_>>(), vec![(1, 2), (2, 2), (3, 0)]);
-        assert_eq!(parts[0].1.i64("ts").unwrap(), &[20, 40]);
-        let frames: Vec<Frame> = parts.into_iter().map(|(_, f)| f).collect();
-        let joined = Frame::concat(&frames).unwrap();
-        assert_eq!(joined.i64("ts").unwrap(), &[20, 40, 10, 30]);
-        assert!(frame.split_by("missing", &[1]).is_none());
+    fn a_group_is_its_parts_rows_as_of_the_oldest_part() {
+        let part = |repo: i64, ms: i64, ts: Vec<i64>| CachedResult {
+            query_version: 7,
+            computed_at: DateTime::from_timestamp_millis(ms).unwrap(),
+            frame: Frame::new()
+                .with_column("repo_id", Column::I64(vec![repo; ts.len()]))
+                .with_column("ts", Column::I64(ts)),
+        };
+        let parts = [part(1, 5_000, vec![10, 20]), part(2, 3_000, vec![]), part(3, 9_000, vec![30])];
+        let bytes: Vec<Vec<u8>> = parts.iter().map(CachedResult::encode).collect();
+        assert_eq!(CachedResult::header(&bytes[1]).unwrap().computed_at.timestamp_millis(), 3_000);
+        let group = CachedResult::decode(&CachedResult::encode_group(&bytes)).unwrap();
+        assert_eq!(group.frame.i64("repo_id").unwrap(), &[1, 1, 3]);
+        assert_eq!(group.frame.i64("ts").unwrap(), &[10, 20, 30]);
+        assert_eq!(group.computed_at.timestamp_millis(), 3_000);
+        assert_eq!(group.query_version, 7);
+    }
+
+    #[test]
+    fn parts_with_other_columns_do_not_make_a_group() {
+        let other = CachedResult { frame: Frame::new().with_column("x", Column::Str(vec!["a".into()])), ..sample() };
+        let group = CachedResult::encode_group(&[sample().encode(), other.encode()]);
+        assert_eq!(CachedResult::decode(&group), Err(CodecError::Corrupt));
+        assert_eq!(CachedResult::decode(&CachedResult::encode_group::<Vec<u8>>(&[])), Err(CodecError::Corrupt));
     }
 
     #[test]

@@ -1,4 +1,4 @@
-use chrono::{DurationRound, TimeDelta, Utc};
+use chrono::{DateTime, DurationRound, TimeDelta, Utc};
 use sqlx::PgPool;
 use std::time::Duration;
 
@@ -56,7 +56,7 @@ pub async fn run(job: QueryJob, job_id: &str, ctx: &JobContext) -> Result<(), Jo
         ctx.cache.set_status(&key, &running, ctx.settings.pending_ttl()).await?;
 
         let started = std::time::Instant::now();
-        let Computed { entry, bytes, query_time } = match compute(&job, ctx).await {
+        let Computed { bytes, computed_at, queried_rows, query_time } = match compute(&job, ctx).await {
             Ok(computed) => computed,
             Err(JobError::Cache(error)) => return Err(JobError::Cache(error)),
             Err(error) => {
@@ -70,7 +70,7 @@ pub async fn run(job: QueryJob, job_id: &str, ctx: &JobContext) -> Result<(), Jo
             }
         };
         // The whole selection is only as fresh as its oldest part.
-        let age = (Utc::now() - entry.computed_at).to_std().unwrap_or_default();
+        let age = (Utc::now() - computed_at).to_std().unwrap_or_default();
         let ttl = ctx.settings.result_ttl.saturating_sub(age).max(Duration::from_secs(1));
         ctx.cache.put_result(&key, &bytes, ttl).await?;
         ctx.cache.index_result(&key, job.query, job.repos.ids(), ttl).await?;
@@ -78,90 +78,103 @@ pub async fn run(job: QueryJob, job_id: &str, ctx: &JobContext) -> Result<(), Jo
         METRICS.observe_job(started.elapsed());
         let queue_wait = Duration::from_millis((started_at_ms - enqueued_at_ms).max(0) as u64);
         ctx.cache.record_job(queue_wait, query_time, started.elapsed()).await?;
-        info!(
-            rows = entry.frame.len(),
-            bytes = bytes.len(),
-            ms = started.elapsed().as_millis() as u64,
-            "result cached"
-        );
+        info!(queried_rows, bytes = bytes.len(), ms = started.elapsed().as_millis() as u64, "result cached");
         Ok(())
     }
     .instrument(span)
     .await
 }
 
-/// A selection's result, encoded, and the time its SQL took.
+/// A selection's result, encoded, as of its oldest part, and what its SQL did.
 struct Computed {
-    entry: CachedResult,
     bytes: Vec<u8>,
+    computed_at: DateTime<Utc>,
+    queried_rows: usize,
     query_time: Duration,
 }
 
 /// The selection's result: the cached parts of repos computed before, and the query run
-/// for the others only, whose parts are cached in turn. Parts or a result above the size
-/// limit are not cached.
+/// for the others only, whose parts are cached in turn. Parts are encoded as each repo's
+/// rows arrive and the result is the parts side by side, so no repo's rows are held
+/// decoded beyond its own part. Nothing is cached above the size limit.
 async fn compute(job: &QueryJob, ctx: &JobContext) -> Result<Computed, JobError> {
     let query = job.query;
     let ids = job.repos.ids();
-    let mut parts = Vec::with_capacity(ids.len());
+    let mut parts: Vec<Option<Vec<u8>>> = Vec::with_capacity(ids.len());
+    let mut computed_at: Option<DateTime<Utc>> = None;
     let mut missing = Vec::new();
-    let mut query_time = Duration::ZERO;
-    // Bytes of the selection's parts: above the limit, nothing more is cached for it.
-    let mut size = 0u64;
     for (repo, bytes) in ids.iter().zip(ctx.cache.parts(query, ids).await?) {
-        match bytes.map(|b| (b.len(), CachedResult::decode(&b))) {
-            Some((len, Ok(part))) => {
-                size += len as u64;
-                parts.push(part);
+        let header = bytes.as_deref().map(CachedResult::header);
+        match (bytes, header) {
+            (Some(bytes), Some(Ok(header))) if header.query_version == query.version() => {
+                computed_at = Some(computed_at.map_or(header.computed_at, |at| at.min(header.computed_at)));
+                parts.push(Some(bytes));
             }
-            _ => missing.push(*repo),
+            _ => {
+                missing.push(*repo);
+                parts.push(None);
+            }
         }
     }
+    let (mut queried_rows, mut query_time) = (0, Duration::ZERO);
     if let Ok(missing_repos) = RepoSet::new(missing.iter().copied()) {
         let query_started = std::time::Instant::now();
-        let frame = run_with_retries(query, &missing_repos, ctx).await?;
+        let fresh = run_with_retries(query, &missing_repos, ctx).await?;
         query_time = query_started.elapsed();
         ctx.cache.count_by(Counter::QueriedRepos(query), missing.len() as u64).await?;
-        let computed_at = Utc::now().duration_trunc(TimeDelta::milliseconds(1)).unwrap_or_else(|_| Utc::now());
-        let split = frame.split_by("repo_id", &missing).expect("every query's frame has a repo_id column");
-        let mut encoded = Vec::with_capacity(split.len());
-        for (repo, frame) in split {
-            let part = CachedResult { query_version: query.version(), computed_at, frame };
-            let bytes = part.encode();
-            size += bytes.len() as u64;
-            encoded.push((repo, bytes));
-            parts.push(part);
-        }
+        queried_rows = fresh.rows;
+        computed_at = Some(computed_at.map_or(fresh.computed_at, |at| at.min(fresh.computed_at)));
+        let size: u64 = parts.iter().flatten().chain(fresh.parts.iter().map(|(_, b)| b)).map(|b| b.len() as u64).sum();
         if size > ctx.settings.result_max_bytes {
             return Err(JobError::TooLarge { size, limit: ctx.settings.result_max_bytes });
         }
-        ctx.cache.put_parts(query, &encoded, ctx.settings.result_ttl).await?;
+        ctx.cache.put_parts(query, &fresh.parts, ctx.settings.result_ttl).await?;
+        for (repo, bytes) in fresh.parts {
+            if let Some(slot) = ids.iter().position(|id| *id == repo) {
+                parts[slot] = Some(bytes);
+            }
+        }
     }
-    let entry = CachedResult::assemble(&parts)
-        .expect("a selection has at least one repo, and parts of one query share columns");
-    let bytes = entry.encode();
+    let parts: Vec<Vec<u8>> = parts.into_iter().flatten().collect();
+    let bytes = CachedResult::encode_group(&parts);
     let (size, limit) = (bytes.len() as u64, ctx.settings.result_max_bytes);
     if size > limit {
         return Err(JobError::TooLarge { size, limit });
     }
-    Ok(Computed { entry, bytes, query_time })
+    let computed_at = computed_at.expect("a selection has at least one repo, cached or queried");
+    Ok(Computed { bytes, computed_at, queried_rows, query_time })
+}
+
+/// Freshly queried parts, encoded.
+struct Fresh {
+    parts: Vec<(i64, Vec<u8>)>,
+    computed_at: DateTime<Utc>,
+    rows: usize,
 }
 
 /// Runs the query, retrying transient failures (Augur restarting, a dropped connection)
 /// with exponential backoff up to the configured attempts; a broken query fails at once.
 /// Each attempt stops a little after PostgreSQL's statement_timeout would have stopped it.
-async fn run_with_retries(query: Query, repos: &RepoSet, ctx: &JobContext) -> Result<Frame, JobError> {
+async fn run_with_retries(query: Query, repos: &RepoSet, ctx: &JobContext) -> Result<Fresh, JobError> {
     let limit = ctx.settings.statement_timeout + Duration::from_secs(30);
     let mut attempt = 1;
     loop {
         let slot = slots::acquire(&ctx.cache, ctx.settings.augur_max_queries, slot_holder()).await?;
         ctx.cache.count(Counter::Runs(query)).await?;
         let in_flight = InFlight::start();
-        let outcome = tokio::time::timeout(limit, query.run(&ctx.db, repos)).await;
+        // A failed attempt's parts are dropped with it: the next attempt starts afresh.
+        let computed_at = Utc::now().duration_trunc(TimeDelta::milliseconds(1)).unwrap_or_else(|_| Utc::now());
+        let mut fresh = Fresh { parts: Vec::with_capacity(repos.ids().len()), computed_at, rows: 0 };
+        let version = query.version();
+        let mut encode = |repo: i64, frame: Frame| {
+            fresh.rows += frame.len();
+            fresh.parts.push((repo, CachedResult { query_version: version, computed_at, frame }.encode()));
+        };
+        let outcome = tokio::time::timeout(limit, query.stream(&ctx.db, repos, &mut encode)).await;
         drop(in_flight);
         drop(slot);
         match outcome {
-            Ok(Ok(frame)) => return Ok(frame),
+            Ok(Ok(())) => return Ok(fresh),
             Ok(Err(error)) if is_transient(&error) && attempt < ctx.settings.job_attempts => {
                 let delay = ctx.settings.job_retry_base * 2u32.pow(attempt - 1);
                 warn!(%error, attempt, ?delay, "transient failure, retrying");

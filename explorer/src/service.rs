@@ -2,7 +2,7 @@ use std::time::Duration;
 
 use apalis::prelude::{TaskBuilder, TaskId, TaskSink};
 use charts::{ChartControls, ChartId, ChartReply};
-use chrono::{NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use tracing::{info, warn, Instrument};
 
 use crate::{
@@ -114,27 +114,35 @@ impl ChartService {
                 }
             }
         }
-        let Some(entry) = self.assembled(query, repos).await? else {
+        let Some((bytes, computed_at)) = self.assembled(query, repos).await? else {
             return Ok(None);
         };
-        let age = (Utc::now() - entry.computed_at).to_std().unwrap_or_default();
+        // Parts whose columns cannot be read are the job's to compute again.
+        let Ok(entry) = CachedResult::decode(&bytes) else {
+            return Ok(None);
+        };
+        let age = (Utc::now() - computed_at).to_std().unwrap_or_default();
         let ttl = self.settings.result_ttl.saturating_sub(age);
         if !ttl.is_zero() {
-            self.cache.put_result(key, &entry.encode(), ttl).await?;
+            self.cache.put_result(key, &bytes, ttl).await?;
             self.cache.index_result(key, query, repos.ids(), ttl).await?;
         }
         Ok(Some(entry))
     }
 
-    /// The result assembled from per-repo parts, when every repo has one.
-    async fn assembled(&self, query: Query, repos: &RepoSet) -> Result<Option<CachedResult>, ServiceError> {
+    /// The selection's result built from per-repo parts when every repo has a current one,
+    /// as of the oldest part; the parts are not decoded for it.
+    async fn assembled(&self, query: Query, repos: &RepoSet) -> Result<Option<(Vec<u8>, DateTime<Utc>)>, ServiceError> {
         let mut parts = Vec::with_capacity(repos.ids().len());
+        let mut oldest: Option<DateTime<Utc>> = None;
         let mut size = 0u64;
         for bytes in self.cache.parts(query, repos.ids()).await? {
-            match bytes.map(|b| (b.len(), CachedResult::decode(&b))) {
-                Some((len, Ok(part))) => {
-                    size += len as u64;
-                    parts.push(part);
+            let Some(bytes) = bytes else { return Ok(None) };
+            match CachedResult::header(&bytes) {
+                Ok(header) if header.query_version == query.version() => {
+                    oldest = Some(oldest.map_or(header.computed_at, |at| at.min(header.computed_at)));
+                    size += bytes.len() as u64;
+                    parts.push(bytes);
                 }
                 _ => return Ok(None),
             }
@@ -143,7 +151,7 @@ impl ChartService {
         if size > self.settings.result_max_bytes {
             return Ok(None);
         }
-        Ok(CachedResult::assemble(&parts))
+        Ok(oldest.map(|at| (CachedResult::encode_group(&parts), at)))
     }
 
     /// Asks again for a chart whose job failed: the failure is forgotten and the job queued

@@ -92,8 +92,12 @@ async fn the_queue_keeps_nothing_of_finished_jobs_after_vacuum() {
             (data, done, meta.len())
         }
     };
-    // Give apalis a moment to record both jobs as done.
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    // apalis records a job as done just after the result is cached: wait for both.
+    let waited = std::time::Instant::now();
+    while leftovers(conn.clone()).await.1 < 2 {
+        assert!(waited.elapsed() < Duration::from_secs(10), "apalis never recorded both jobs as done");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
     let (data, _, meta) = leftovers(conn.clone()).await;
     assert_eq!((data, meta), (2, 2), "apalis keeps finished jobs until cleaned");
 

@@ -1,6 +1,6 @@
-use futures::TryStreamExt;
 use sqlx::PgPool;
 
+use super::{ints, PartSink};
 use crate::{
     codec::{Column, Frame},
     RepoSet,
@@ -84,38 +84,27 @@ const ISSUE_SQL: &str = assignments_sql!(
 /// event), `assignee_bot` (the assignee's GitHub account is a Bot).
 ///
 /// [`NO_TIME`]: super::NO_TIME
-pub async fn run(db: &PgPool, repos: &RepoSet, items: Items) -> Result<Frame, sqlx::Error> {
+pub async fn run(db: &PgPool, repos: &RepoSet, items: Items, sink: &mut PartSink<'_>) -> Result<(), sqlx::Error> {
     let sql = match items {
         Items::PullRequests => PR_SQL,
         Items::Issues => ISSUE_SQL,
     };
-    let mut repo_ids = Vec::new();
-    let mut item_ids = Vec::new();
-    let mut created = Vec::new();
-    let mut closed = Vec::new();
-    let mut assigned_at = Vec::new();
-    let mut actions = Vec::new();
-    let mut assignees = Vec::new();
-    let mut assignee_bot = Vec::new();
-    let mut rows = sqlx::query_as::<_, (i64, i64, i64, i64, i64, i32, String, bool)>(sql).bind(repos.ids()).fetch(db);
-    while let Some((repo_id, item, created_at, closed_at, assign_date, action, assignee, bot)) = rows.try_next().await?
-    {
-        repo_ids.push(repo_id);
-        item_ids.push(item);
-        created.push(created_at);
-        closed.push(closed_at);
-        assigned_at.push(assign_date);
-        actions.push(i64::from(action));
-        assignees.push(assignee);
-        assignee_bot.push(i64::from(bot));
-    }
-    Ok(Frame::new()
-        .with_column("repo_id", Column::I64(repo_ids))
-        .with_column("item", Column::I64(item_ids))
-        .with_column("created", Column::I64(created))
-        .with_column("closed", Column::I64(closed))
-        .with_column("assigned_at", Column::I64(assigned_at))
-        .with_column("action", Column::I64(actions))
-        .with_column("assignee", Column::Str(assignees))
-        .with_column("assignee_bot", Column::I64(assignee_bot)))
+    let rows = sqlx::query_as::<_, Row>(sql).bind(repos.ids()).fetch(db);
+    super::by_repo(rows, repos, |r| r.0, frame_of, sink).await
+}
+
+/// (repo_id, item, created, closed, assigned_at, action, assignee, assignee_bot)
+type Row = (i64, i64, i64, i64, i64, i32, String, bool);
+
+fn frame_of(rows: Vec<Row>) -> Frame {
+    let assignee_bot = ints(&rows, |r| i64::from(r.7));
+    Frame::new()
+        .with_column("repo_id", ints(&rows, |r| r.0))
+        .with_column("item", ints(&rows, |r| r.1))
+        .with_column("created", ints(&rows, |r| r.2))
+        .with_column("closed", ints(&rows, |r| r.3))
+        .with_column("assigned_at", ints(&rows, |r| r.4))
+        .with_column("action", ints(&rows, |r| i64::from(r.5)))
+        .with_column("assignee", Column::Str(rows.into_iter().map(|r| r.6).collect()))
+        .with_column("assignee_bot", assignee_bot)
 }

@@ -1,10 +1,7 @@
-use futures::TryStreamExt;
 use sqlx::PgPool;
 
-use crate::{
-    codec::{Column, Frame},
-    RepoSet,
-};
+use super::{ints, PartSink};
+use crate::{codec::Frame, RepoSet};
 
 pub const VERSION: u32 = 2;
 
@@ -30,23 +27,20 @@ ORDER BY c.repo_id, author_ts, c.cmt_commit_hash";
 /// Frame columns: `repo_id`, `commit` (a stable 64-bit hash of the commit hash, so a commit
 /// in several repos counts once), `author_ts` (seconds since the epoch, UTC), `author_bot`
 /// (the author's GitHub account is a Bot).
-pub async fn run(db: &PgPool, repos: &RepoSet) -> Result<Frame, sqlx::Error> {
-    let mut repo_ids = Vec::new();
-    let mut commits = Vec::new();
-    let mut author_ts = Vec::new();
-    let mut author_bot = Vec::new();
-    let mut rows = sqlx::query_as::<_, (i64, String, i64, bool)>(SQL).bind(repos.ids()).fetch(db);
-    while let Some((repo_id, hash, ts, bot)) = rows.try_next().await? {
-        repo_ids.push(repo_id);
-        commits.push(fnv1a(hash.as_bytes()) as i64);
-        author_ts.push(ts);
-        author_bot.push(i64::from(bot));
-    }
-    Ok(Frame::new()
-        .with_column("repo_id", Column::I64(repo_ids))
-        .with_column("commit", Column::I64(commits))
-        .with_column("author_ts", Column::I64(author_ts))
-        .with_column("author_bot", Column::I64(author_bot)))
+pub async fn run(db: &PgPool, repos: &RepoSet, sink: &mut PartSink<'_>) -> Result<(), sqlx::Error> {
+    let rows = sqlx::query_as::<_, Row>(SQL).bind(repos.ids()).fetch(db);
+    super::by_repo(rows, repos, |r| r.0, frame_of, sink).await
+}
+
+/// (repo_id, hash, author_ts, author_bot)
+type Row = (i64, String, i64, bool);
+
+fn frame_of(rows: Vec<Row>) -> Frame {
+    Frame::new()
+        .with_column("repo_id", ints(&rows, |r| r.0))
+        .with_column("commit", ints(&rows, |r| fnv1a(r.1.as_bytes()) as i64))
+        .with_column("author_ts", ints(&rows, |r| r.2))
+        .with_column("author_bot", ints(&rows, |r| i64::from(r.3)))
 }
 
 /// FNV-1a: stable across builds and machines, unlike std's hasher, since cached values

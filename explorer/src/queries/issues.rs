@@ -1,10 +1,7 @@
-use futures::TryStreamExt;
 use sqlx::PgPool;
 
-use crate::{
-    codec::{Column, Frame},
-    RepoSet,
-};
+use super::{ints, PartSink};
+use crate::{codec::Frame, RepoSet};
 
 pub const VERSION: u32 = 1;
 
@@ -33,24 +30,19 @@ ORDER BY i.repo_id, i.created_at, i.issue_id";
 /// open), `author_bot` (the reporter's GitHub account is a Bot).
 ///
 /// [`NO_TIME`]: super::NO_TIME
-pub async fn run(db: &PgPool, repos: &RepoSet) -> Result<Frame, sqlx::Error> {
-    let mut repo_ids = Vec::new();
-    let mut issues = Vec::new();
-    let mut created = Vec::new();
-    let mut closed = Vec::new();
-    let mut author_bot = Vec::new();
-    let mut rows = sqlx::query_as::<_, (i64, i64, i64, i64, bool)>(SQL).bind(repos.ids()).fetch(db);
-    while let Some((repo_id, issue, created_at, closed_at, bot)) = rows.try_next().await? {
-        repo_ids.push(repo_id);
-        issues.push(issue);
-        created.push(created_at);
-        closed.push(closed_at);
-        author_bot.push(i64::from(bot));
-    }
-    Ok(Frame::new()
-        .with_column("repo_id", Column::I64(repo_ids))
-        .with_column("issue", Column::I64(issues))
-        .with_column("created", Column::I64(created))
-        .with_column("closed", Column::I64(closed))
-        .with_column("author_bot", Column::I64(author_bot)))
+pub async fn run(db: &PgPool, repos: &RepoSet, sink: &mut PartSink<'_>) -> Result<(), sqlx::Error> {
+    let rows = sqlx::query_as::<_, Row>(SQL).bind(repos.ids()).fetch(db);
+    super::by_repo(rows, repos, |r| r.0, frame_of, sink).await
+}
+
+/// (repo_id, issue_id, created, closed, author_bot)
+type Row = (i64, i64, i64, i64, bool);
+
+fn frame_of(rows: Vec<Row>) -> Frame {
+    Frame::new()
+        .with_column("repo_id", ints(&rows, |r| r.0))
+        .with_column("issue", ints(&rows, |r| r.1))
+        .with_column("created", ints(&rows, |r| r.2))
+        .with_column("closed", ints(&rows, |r| r.3))
+        .with_column("author_bot", ints(&rows, |r| i64::from(r.4)))
 }
