@@ -57,6 +57,13 @@ trap 'kill "$worker_pid" "$server_pid" 2>/dev/null || true' EXIT
 wait_for "the web server" 60 curl -fs "http://127.0.0.1:$port/healthz"
 (cd end2end && BASE_URL="http://127.0.0.1:$port" npx playwright test) 2>&1 | tee "$logs/playwright.log"
 
+# Release builds keep Leptos' full view types, which debug builds erase: a page can compile in
+# debug and not in release. Build the browser bundle as scripts/demo.sh does (same target dir,
+# so the demo reuses it).
+log "the release browser bundle (as scripts/demo.sh builds it)"
+cargo build -p frontend --lib --target wasm32-unknown-unknown --no-default-features --features hydrate \
+  --profile wasm-release --target-dir target/front
+
 # One closing line for the whole run: cargo's and Playwright's counts added up.
 count() { grep -ohE "[0-9]+ $1" "$logs/cargo-test.log" "$logs/playwright.log" | awk '{ n += $1 } END { print n + 0 }'; }
 echo "tests: $(count passed) passed, $(count failed) failed"

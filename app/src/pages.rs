@@ -22,14 +22,13 @@ pub fn ContributionsPage() -> impl IntoView {
                     <span class="current">"Contributions"</span>
                 </nav>
             </header>
-            <aside class="sidebar">
-                <SelectionPanel selection=selected />
-            </aside>
+            // Type-erased parts keep the page's view type shallow for release builds.
+            <aside class="sidebar">{view! { <SelectionPanel selection=selected /> }.into_any()}</aside>
             <main class="charts">
                 <PageControlBar page />
                 {ChartId::ALL
                     .into_iter()
-                    .map(|chart| view! { <ChartCard chart selection=selected.into() page=page.into() /> })
+                    .map(|chart| view! { <ChartCard chart selection=selected.into() page=page.into() /> }.into_any())
                     .collect_view()}
             </main>
         </div>
