@@ -1,7 +1,10 @@
 //! The parts of the view kept in the URL, so a link reproduces it and back/forward work:
-//! the selection (repos and whole orgs) and the page-wide controls (bot filter, date range).
+//! the selection (repos and whole orgs), the page-wide controls (bot filter, date range) and
+//! each chart's own controls.
 
-use charts::{SearchHit, BOTS_PARAM, FROM_PARAM, TO_PARAM};
+use std::collections::HashMap;
+
+use charts::{ChartControls, ChartId, Control, SearchHit, BOTS_PARAM, FROM_PARAM, TO_PARAM};
 use chrono::NaiveDate;
 use leptos::prelude::*;
 use leptos_router::{
@@ -108,11 +111,42 @@ pub fn page_state() -> (RwSignal<Selection>, RwSignal<PageControls>) {
     (selection, controls)
 }
 
+/// A chart's own controls (interval, thresholds), kept in the URL as `<chart-id>.<param>`,
+/// defaults left out. The page-wide ones (bots, dates) live in [`PageControls`].
+pub fn chart_controls(chart: ChartId) -> RwSignal<ChartControls> {
+    synced(use_query_map(), move |q| read_chart(chart, q), move |c, q| write_chart(chart, c, q))
+}
+
+fn chart_param(chart: ChartId, control: Control) -> String {
+    format!("{}.{}", chart.slug(), control.param())
+}
+
+fn read_chart(chart: ChartId, query: &ParamsMap) -> ChartControls {
+    let own: HashMap<&str, String> =
+        chart.controls().iter().filter_map(|c| Some((c.param(), query.get(&chart_param(chart, *c))?))).collect();
+    // A hand-edited value that does not parse leaves the chart on its defaults.
+    ChartControls::from_params(chart, |name| own.get(name).map(String::as_str))
+        .unwrap_or_else(|_| ChartControls::for_chart(chart))
+}
+
+fn write_chart(chart: ChartId, controls: &ChartControls, query: &mut ParamsMap) {
+    for control in chart.controls() {
+        query.remove(&chart_param(chart, *control));
+    }
+    for (name, value) in controls.to_params(chart) {
+        if let Some(control) = chart.controls().iter().find(|c| c.param() == name) {
+            query.insert(chart_param(chart, *control), value);
+        }
+    }
+}
+
 /// A signal read from the URL at first render (on the server too, so hydration matches),
 /// updated when the URL changes (back/forward), and written to the URL when set.
-fn synced<T>(query: Memo<ParamsMap>, read: fn(&ParamsMap) -> T, write: fn(&T, &mut ParamsMap)) -> RwSignal<T>
+fn synced<T, R, W>(query: Memo<ParamsMap>, read: R, write: W) -> RwSignal<T>
 where
     T: Clone + PartialEq + Send + Sync + 'static,
+    R: Fn(&ParamsMap) -> T + Copy + Send + Sync + 'static,
+    W: Fn(&T, &mut ParamsMap) + Copy + Send + Sync + 'static,
 {
     let signal = RwSignal::new(query.with_untracked(read));
     Effect::new(move |_| {

@@ -63,6 +63,11 @@ test("a chart's own control redraws from the cache, and the bot filter follows t
   await card.locator('input[name="stale_days"]').fill("90");
   await card.locator('input[name="stale_days"]').press("Tab");
   await expect(csv).toHaveAttribute("href", /stale_days=90/);
+  // The chart's own control is in the URL too: a reload keeps it.
+  await expect(page).toHaveURL(/pr-staleness\.stale_days=90/);
+  await page.reload();
+  await expect(page.locator(".layout")).toHaveAttribute("data-hydrated", "true");
+  await expect(card.locator('input[name="stale_days"]')).toHaveValue("90");
   // Same data, other thresholds: the numbers the page links to match the API's.
   const href = (await csv.getAttribute("href"))!;
   const body = await (await request.get(href.replace("format=csv", "format=json"))).json();

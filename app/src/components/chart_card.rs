@@ -7,7 +7,7 @@ use leptos::prelude::*;
 
 use crate::{
     api::chart_data,
-    url_state::{PageControls, Selection},
+    url_state::{chart_controls, PageControls, Selection},
 };
 
 /// The wait before asking again about a pending chart: 0.25 s, growing to 2 s.
@@ -24,7 +24,7 @@ type Answer = (Selection, ChartControls, Result<Option<ChartReply>, ServerFnErro
 #[component]
 pub fn ChartCard(chart: ChartId, selection: Signal<Selection>, page: Signal<PageControls>) -> impl IntoView {
     // The chart's own controls; the page's bot filter and date range are laid over them.
-    let own = RwSignal::new(ChartControls::for_chart(chart));
+    let own = chart_controls(chart);
     let controls = Memo::new(move |_| {
         let page = page.get();
         ChartControls { hide_bots: page.hide_bots, from: page.from, to: page.to, ..own.get() }
