@@ -12,13 +12,19 @@ async fn main() -> anyhow::Result<()> {
             worker::run(settings, explorer::shutdown::signal()).await
         }
         Some("invalidate") => invalidate(&settings, &args[1..]).await,
-        Some(other) => anyhow::bail!("unknown command {other:?}\n\n{USAGE}"),
+        Some(other) => anyhow::bail!("unknown command {other:?}\n\n{}", usage()),
     }
 }
 
-const USAGE: &str = "usage: worker                      run jobs until SIGTERM
+fn usage() -> String {
+    let names: Vec<&str> = explorer::Query::ALL.iter().map(|q| q.name()).collect();
+    format!(
+        "usage: worker                      run jobs until SIGTERM
        worker invalidate --repo ID    forget everything cached about a repo
-       worker invalidate --query NAME forget everything cached for a query (names: commits)";
+       worker invalidate --query NAME forget everything cached for a query ({})",
+        names.join(", ")
+    )
+}
 
 /// Drops cached results so that the next request recomputes them from Augur.
 async fn invalidate(settings: &Settings, args: &[String]) -> anyhow::Result<()> {
@@ -28,10 +34,11 @@ async fn invalidate(settings: &Settings, args: &[String]) -> anyhow::Result<()> 
             cache.invalidate_repo(repo.parse().with_context(|| format!("{repo:?} is not a repo id"))?).await?
         }
         [flag, name] if flag == "--query" => {
-            let query = explorer::Query::from_name(name).with_context(|| format!("no query is named {name:?}"))?;
+            let query = explorer::Query::from_name(name)
+                .with_context(|| format!("no query is named {name:?}\n\n{}", usage()))?;
             cache.invalidate_query(query).await?
         }
-        _ => anyhow::bail!("{USAGE}"),
+        _ => anyhow::bail!("{}", usage()),
     };
     println!("invalidated {dropped} cache entries");
     Ok(())
