@@ -73,7 +73,7 @@ impl Cache {
     /// One repo's share of a query's result: what lets a new selection reuse the repos
     /// that earlier ones already computed.
     pub fn part_key(&self, query: Query, repo: i64) -> String {
-        format!("{}part:{}:{}:{}", self.prefix, query.name(), query.version(), repo)
+        format!("{}part:{}:{}:{}", self.prefix, query.name(), query.cache_version(), repo)
     }
 
     /// The cached parts of `repos`, in their order; `None` where a repo has none.

@@ -6,6 +6,10 @@
 
 use chrono::{DateTime, Utc};
 
+/// Names the encoding in cache keys (with the query version), so that binaries of two
+/// releases running side by side during a deploy never read each other's entries.
+pub const FORMAT: &str = "f2";
+
 /// First bytes of a part; the last one is the format version.
 const PART_MAGIC: &[u8; 4] = b"AXR\x02";
 /// First bytes of a selection's result: a count, then each part with its length.

@@ -4,8 +4,8 @@ use sha2::{Digest, Sha256};
 
 use crate::{Query, RepoSet};
 
-/// The name of one cached result: SHA-256 of (query name, query version, sorted unique
-/// repo ids). A new query version names new entries, so old ones are never misread.
+/// The name of one cached result: SHA-256 of (query name, query and encoding version, sorted
+/// unique repo ids). A new version names new entries, so old ones are never misread.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct ResultKey(String);
 
@@ -14,7 +14,7 @@ impl ResultKey {
         let mut hasher = Sha256::new();
         hasher.update(query.name().as_bytes());
         hasher.update(b"\n");
-        hasher.update(query.version().to_string().as_bytes());
+        hasher.update(query.cache_version().as_bytes());
         hasher.update(b"\n");
         for id in repos.ids() {
             hasher.update(id.to_string().as_bytes());
@@ -65,7 +65,7 @@ mod tests {
     fn is_stable_across_releases() {
         // A changed key silently orphans every cached entry: this value must only change
         // together with a deliberate query version bump. Computed apart from this code:
-        // printf 'commits\n2\n25480,25481,' | sha256sum
-        assert_eq!(key(&[25480, 25481]).as_str(), "c8fe1e2fce0898d1fe22d888e69526a26a8227bbe975c1950044ceb6492d2d35");
+        // printf 'commits\n2.f2\n25480,25481,' | sha256sum
+        assert_eq!(key(&[25480, 25481]).as_str(), "5306a7df209fb61c5e75ef7fde8f910d6bdc7fb9052b81d2d8afe3c17fa1cc92");
     }
 }

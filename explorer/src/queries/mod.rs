@@ -78,6 +78,11 @@ impl Query {
         }
     }
 
+    /// The version cache keys carry: the query's and the encoding's.
+    pub fn cache_version(self) -> String {
+        format!("{}.{}", self.version(), crate::codec::FORMAT)
+    }
+
     /// Runs the query on Augur and hands `sink` one frame per requested repo (empty for a
     /// repo without rows) as the rows stream in, so that only one repo's rows are held raw.
     pub async fn stream(self, db: &PgPool, repos: &RepoSet, sink: &mut PartSink<'_>) -> Result<(), sqlx::Error> {
