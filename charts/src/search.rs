@@ -22,10 +22,6 @@ impl SearchHit {
         }
     }
 
-    pub fn is_org(&self) -> bool {
-        matches!(self, SearchHit::Org { .. })
-    }
-
     /// What a person reads: the org's name, or the repository's `owner/name`.
     pub fn label(&self) -> &str {
         match self {
@@ -40,14 +36,6 @@ impl SearchHit {
             SearchHit::Org { repos: 1, .. } => "1 repo".to_owned(),
             SearchHit::Org { repos, .. } => format!("{repos} repos"),
             SearchHit::Repo { org, .. } => format!("in {org}"),
-        }
-    }
-
-    /// A key unique among the hits of one answer (`org:<name>` or `repo:<id>`), for list keys.
-    pub fn key(&self) -> String {
-        match self {
-            SearchHit::Org { name, .. } => format!("org:{name}"),
-            SearchHit::Repo { id, .. } => format!("repo:{id}"),
         }
     }
 }
@@ -107,17 +95,10 @@ mod tests {
     }
 
     #[test]
-    fn labels_and_keys() {
+    fn labels_kinds_and_details() {
         let org = SearchHit::Org { name: "chaoss".into(), repos: 1 };
         let repo = SearchHit::Repo { id: 7, url: "https://github.com/chaoss/augur".into(), org: "chaoss".into() };
-        assert_eq!(
-            (org.label(), org.kind(), org.key(), org.detail()),
-            ("chaoss", "org", "org:chaoss".into(), "1 repo".into())
-        );
-        assert_eq!(
-            (repo.label(), repo.kind(), repo.key(), repo.detail()),
-            ("chaoss/augur", "repo", "repo:7".into(), "in chaoss".into())
-        );
-        assert!(org.is_org() && !repo.is_org());
+        assert_eq!((org.label(), org.kind(), org.detail()), ("chaoss", "org", "1 repo".into()));
+        assert_eq!((repo.label(), repo.kind(), repo.detail()), ("chaoss/augur", "repo", "in chaoss".into()));
     }
 }

@@ -130,7 +130,8 @@ async fn compute(job: &QueryJob, ctx: &JobContext) -> Result<Computed, JobError>
         }
         ctx.cache.put_parts(query, &fresh.parts, ctx.settings.result_ttl).await?;
         for (repo, bytes) in fresh.parts {
-            if let Some(slot) = ids.iter().position(|id| *id == repo) {
+            // A repo set is sorted: find each part's place without a scan per part.
+            if let Ok(slot) = ids.binary_search(&repo) {
                 parts[slot] = Some(bytes);
             }
         }
