@@ -6,11 +6,14 @@ mod components;
 mod pages;
 mod url_state;
 
+use std::sync::Arc;
+
 use leptos::prelude::*;
+use leptos::tachys::view::iterators::StaticVec;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::{
-    components::{Route, Router, Routes},
-    StaticSegment,
+    components::{RouteChildren, Router, Routes, RoutesProps},
+    NestedRoute, PossibleRouteMatch, StaticSegment,
 };
 
 /// The HTML document around the app, rendered on the server.
@@ -40,9 +43,35 @@ pub fn App() -> impl IntoView {
         <Stylesheet id="leptos" href="/pkg/explorer.css" />
         <Title text="Augur Explorer" />
         <Router>
-            <Routes fallback=|| view! { <p class="not-found">"Page not found."</p> }>
-                <Route path=StaticSegment("") view=pages::ContributionsPage />
-            </Routes>
+            <PageRoutes />
         </Router>
+    }
+}
+
+/// One route per registry page; any other path gets the not-found page.
+#[component]
+fn PageRoutes() -> impl IntoView {
+    let routes: Vec<_> = charts::PAGES
+        .iter()
+        .map(|spec| NestedRoute::new(route_path(spec.path), move || view! { <pages::ChartsPage spec /> }))
+        .collect();
+    // Built without the view macro, which takes a block child for a view rather than routes.
+    Routes(
+        RoutesProps::builder()
+            .fallback(|| view! { <p class="not-found">"Page not found."</p> })
+            .children(RouteChildren::to_children(move || StaticVec::from(routes)))
+            .build(),
+    )
+}
+
+/// A registry page's path as the router matches it: one static segment per part.
+fn route_path(path: &'static str) -> Arc<dyn PossibleRouteMatch + Send + Sync> {
+    let parts: Vec<&'static str> = path.split('/').filter(|p| !p.is_empty()).collect();
+    match parts.as_slice() {
+        [] => Arc::new(StaticSegment("")),
+        [a] => Arc::new(StaticSegment(*a)),
+        [a, b] => Arc::new((StaticSegment(*a), StaticSegment(*b))),
+        [a, b, c] => Arc::new((StaticSegment(*a), StaticSegment(*b), StaticSegment(*c))),
+        _ => panic!("page path {path} has more than three parts"),
     }
 }

@@ -1,15 +1,17 @@
-use charts::ChartId;
+use charts::{PageSpec, PAGES};
 use chrono::NaiveDate;
 use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
 
 use crate::{
     components::{chart_card::ChartCard, selection_panel::SelectionPanel},
-    url_state::{page_state, PageControls},
+    url_state::{page_state, shared_query, PageControls},
 };
 
-/// The Contributions page: pick repositories, see their charts. Every chart loads on its own.
+/// A page of charts, as its registry row lists them: pick repositories, see the charts.
+/// Every chart loads on its own.
 #[component]
-pub fn ContributionsPage() -> impl IntoView {
+pub fn ChartsPage(spec: &'static PageSpec) -> impl IntoView {
     let (selected, page) = page_state();
     // Set only in the browser, once the page is interactive: end-to-end tests wait for it.
     let hydrated = RwSignal::new(false);
@@ -18,20 +20,45 @@ pub fn ContributionsPage() -> impl IntoView {
         <div class="layout" data-hydrated=move || if hydrated.get() { "true" } else { "false" }>
             <header class="topbar">
                 <h1>"Augur Explorer"</h1>
-                <nav>
-                    <span class="current">"Contributions"</span>
-                </nav>
+                <TopNav current=spec />
             </header>
             // Type-erased parts keep the page's view type shallow for release builds.
             <aside class="sidebar">{view! { <SelectionPanel selection=selected /> }.into_any()}</aside>
             <main class="charts">
+                <section class="page-intro">
+                    <h2>{spec.title}</h2>
+                    <p>{spec.intro}</p>
+                </section>
                 <PageControlBar page />
-                {ChartId::ALL
-                    .into_iter()
-                    .map(|chart| view! { <ChartCard chart selection=selected.into() page=page.into() /> }.into_any())
+                {spec
+                    .charts
+                    .iter()
+                    .map(|&chart| view! { <ChartCard chart selection=selected.into() page=page.into() /> }.into_any())
                     .collect_view()}
             </main>
         </div>
+    }
+}
+
+/// Every page, the current one marked; a link keeps the selection, the bot filter and the
+/// date range.
+#[component]
+fn TopNav(current: &'static PageSpec) -> impl IntoView {
+    let query = use_query_map();
+    view! {
+        <nav aria-label="Pages">
+            {PAGES
+                .iter()
+                .map(|page| {
+                    if std::ptr::eq(page, current) {
+                        view! { <span class="current" aria-current="page">{page.title}</span> }.into_any()
+                    } else {
+                        let href = move || format!("{}{}", page.path, query.with(shared_query));
+                        view! { <a href=href>{page.title}</a> }.into_any()
+                    }
+                })
+                .collect_view()}
+        </nav>
     }
 }
 

@@ -8,7 +8,7 @@ use charts::{ChartControls, ChartId, Control, SearchHit, BOTS_PARAM, FROM_PARAM,
 use chrono::NaiveDate;
 use leptos::prelude::*;
 use leptos_router::{
-    hooks::{use_navigate, use_query_map},
+    hooks::{use_location, use_navigate, use_query_map},
     params::ParamsMap,
     NavigateOptions,
 };
@@ -103,6 +103,15 @@ fn set(query: &mut ParamsMap, key: &'static str, value: Option<String>) {
     }
 }
 
+/// The query string that carries the selection and the page-wide controls to another page;
+/// charts' own controls stay behind, since they name the charts of this page.
+pub fn shared_query(query: &ParamsMap) -> String {
+    let mut shared = ParamsMap::new();
+    Selection::read(query).write(&mut shared);
+    PageControls::read(query).write(&mut shared);
+    shared.to_query_string()
+}
+
 /// The selection and page controls as signals that follow the URL and write back to it.
 pub fn page_state() -> (RwSignal<Selection>, RwSignal<PageControls>) {
     let query = use_query_map();
@@ -156,12 +165,14 @@ where
         }
     });
     let navigate = use_navigate();
+    let path = use_location().pathname;
     Effect::new(move |_| {
         let value = signal.get();
         if query.with_untracked(read) != value {
             let mut next = query.get_untracked();
             write(&value, &mut next);
-            navigate(&format!("/{}", next.to_query_string()), NavigateOptions { scroll: false, ..Default::default() });
+            let url = format!("{}{}", path.get_untracked(), next.to_query_string());
+            navigate(&url, NavigateOptions { scroll: false, ..Default::default() });
         }
     });
     signal

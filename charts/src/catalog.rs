@@ -1,23 +1,13 @@
-use serde::{Deserialize, Serialize};
+//! The registry of charts and pages. A chart is one row of [`CHARTS`] (its id, title, about
+//! text, layout, controls and opening interval); a page is one row of [`PAGES`] (its path,
+//! title, intro and charts in order). The chart enum and its list, the API's chart list, the
+//! page cards and the navigation are all derived from these rows, so a chart left out of a
+//! list cannot compile into a silent 404. Which query a chart is drawn from is named once,
+//! by its transform on the server (its rows' type fixes the query).
 
-use crate::Control;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-/// Every chart the app draws. The slug is its name in URLs and the JSON API.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum ChartId {
-    CommitsOverTime,
-    PrsOverTime,
-    PrStaleness,
-    PrFirstResponse,
-    PrEngagement,
-    PrReviewStatus,
-    PrReviewAssignment,
-    IssuesOverTime,
-    IssueStaleness,
-    IssueAssignmentStatus,
-    IssueAssignment,
-}
+use crate::{Control, Interval};
 
 /// How a chart's series are drawn.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -30,9 +20,170 @@ pub enum Layout {
     Lines,
 }
 
-impl ChartId {
-    /// In page order: the Contributions page shows them so.
-    pub const ALL: [ChartId; 11] = [
+/// A chart's row in the registry.
+#[derive(Debug)]
+pub struct ChartSpec {
+    pub id: ChartId,
+    /// Its name in URLs and the JSON API.
+    pub slug: &'static str,
+    pub title: &'static str,
+    /// What the chart counts, in words a user reads under "about this chart".
+    pub about: &'static str,
+    pub layout: Layout,
+    /// The chart's own controls, besides the page-wide bot filter and date range.
+    pub controls: &'static [Control],
+    /// The interval the chart opens with.
+    pub default_interval: Interval,
+}
+
+/// A page of charts.
+#[derive(Debug)]
+pub struct PageSpec {
+    pub path: &'static str,
+    pub title: &'static str,
+    pub intro: &'static str,
+    pub charts: &'static [ChartId],
+}
+
+/// Declares the chart enum and its registry rows together, in one order.
+macro_rules! chart_registry {
+    ($($id:ident { $($field:ident: $value:expr),* $(,)? })*) => {
+        /// Every chart the app draws; its slug is its name in URLs and the JSON API.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum ChartId {
+            $($id,)*
+        }
+
+        /// Every chart's row, in the order of [`ChartId`].
+        pub const CHARTS: &[ChartSpec] = &[$(ChartSpec { id: ChartId::$id, $($field: $value,)* },)*];
+
+        impl ChartId {
+            /// Every chart, in registry order.
+            pub const ALL: &'static [ChartId] = &[$(ChartId::$id,)*];
+        }
+    };
+}
+
+const WEEKLY_ASSIGNMENT: &[Control] = &[Control::Interval, Control::AssignmentsRequired];
+const STALENESS: &[Control] = &[Control::Interval, Control::StalingDays, Control::StaleDays];
+const RESPONSE: &[Control] = &[Control::Interval, Control::ResponseDays];
+const INTERVAL: &[Control] = &[Control::Interval];
+
+chart_registry! {
+    CommitsOverTime {
+        slug: "commits-over-time",
+        title: "Commits over time",
+        layout: Layout::Bars { lines: &[] },
+        controls: INTERVAL,
+        default_interval: Interval::Month,
+        about: "Distinct commits per period, dated by the author timestamp converted to UTC. \
+                A commit present in several selected repositories counts once. Commits dated \
+                in the future or at Augur's 1970 placeholder are left out.",
+    }
+    PrsOverTime {
+        slug: "prs-over-time",
+        title: "Pull requests over time",
+        layout: Layout::Bars { lines: &["open"] },
+        controls: INTERVAL,
+        default_interval: Interval::Month,
+        about: "Pull requests opened, merged, and closed without merging in each period (bars), \
+                and the number still open at the end of each period (line). A merged pull request \
+                counts as merged only, never also as closed.",
+    }
+    PrStaleness {
+        slug: "pr-staleness",
+        title: "Pull request activity: staleness",
+        layout: Layout::Stacked,
+        controls: STALENESS,
+        default_interval: Interval::Month,
+        about: "Open pull requests at the end of each period, by age since they were opened: new \
+                (younger than the staling threshold), staling (between the two thresholds) and \
+                stale (older than the stale threshold).",
+    }
+    PrFirstResponse {
+        slug: "pr-first-response",
+        title: "Pull request time to first response",
+        layout: Layout::Lines,
+        controls: RESPONSE,
+        default_interval: Interval::Month,
+        about: "Open pull requests at the end of each period, and how many of them had received a \
+                first comment or review within the chosen number of days of being opened. The \
+                author's own comments are not a response.",
+    }
+    PrEngagement {
+        slug: "pr-engagement",
+        title: "Pull request conversation engagement",
+        layout: Layout::Lines,
+        controls: RESPONSE,
+        default_interval: Interval::Month,
+        about: "Open pull requests at the end of each period, and how many of them had a comment \
+                or review by someone other than the author in the chosen number of days before \
+                the period's end.",
+    }
+    PrReviewStatus {
+        slug: "pr-review-status",
+        title: "Pull request review status counts",
+        layout: Layout::Stacked,
+        controls: INTERVAL,
+        default_interval: Interval::Week,
+        about: "Open pull requests at the end of each period that have at least one assignee \
+                (assigned) and that have none (unassigned), replaying assign and unassign events.",
+    }
+    PrReviewAssignment {
+        slug: "pr-review-assignment",
+        title: "Contributor pull request review assignment",
+        layout: Layout::Lines,
+        controls: WEEKLY_ASSIGNMENT,
+        default_interval: Interval::Week,
+        about: "Review assignments per contributor in each period, for contributors with at least \
+                the required number of assignments in the chosen date range.",
+    }
+    IssuesOverTime {
+        slug: "issues-over-time",
+        title: "Issues over time",
+        layout: Layout::Bars { lines: &["open"] },
+        controls: INTERVAL,
+        default_interval: Interval::Month,
+        about: "Issues created and closed in each period (bars), and the number still open at the \
+                end of each period (line). Pull requests stored as issues by old Augur versions are \
+                left out.",
+    }
+    IssueStaleness {
+        slug: "issue-staleness",
+        title: "Issue activity: staleness",
+        layout: Layout::Stacked,
+        controls: STALENESS,
+        default_interval: Interval::Month,
+        about: "Open issues at the end of each period, by age since they were opened: new, staling \
+                and stale, as set by the two day thresholds.",
+    }
+    IssueAssignmentStatus {
+        slug: "issue-assignment-status",
+        title: "Issue assignment status counts",
+        layout: Layout::Stacked,
+        controls: INTERVAL,
+        default_interval: Interval::Week,
+        about: "Open issues at the end of each period that have at least one assignee (assigned) \
+                and that have none (unassigned), replaying assign and unassign events.",
+    }
+    IssueAssignment {
+        slug: "issue-assignment",
+        title: "Contributor issue assignment",
+        layout: Layout::Lines,
+        controls: WEEKLY_ASSIGNMENT,
+        default_interval: Interval::Week,
+        about: "Issue assignments per contributor in each period, for contributors with at least \
+                the required number of assignments in the chosen date range.",
+    }
+}
+
+/// Every page, in the order the navigation shows them.
+pub const PAGES: &[PageSpec] = &[PageSpec {
+    path: "/",
+    title: "Contributions",
+    intro: "Commits, pull requests and issues over time: how much work arrives, how quickly it \
+            gets a response, and how much of it is still waiting.",
+    charts: &[
         ChartId::CommitsOverTime,
         ChartId::PrsOverTime,
         ChartId::PrStaleness,
@@ -44,135 +195,67 @@ impl ChartId {
         ChartId::IssueStaleness,
         ChartId::IssueAssignmentStatus,
         ChartId::IssueAssignment,
-    ];
+    ],
+}];
+
+impl ChartId {
+    /// The chart's registry row.
+    pub fn spec(self) -> &'static ChartSpec {
+        &CHARTS[self as usize]
+    }
 
     pub fn slug(self) -> &'static str {
-        match self {
-            ChartId::CommitsOverTime => "commits-over-time",
-            ChartId::PrsOverTime => "prs-over-time",
-            ChartId::PrStaleness => "pr-staleness",
-            ChartId::PrFirstResponse => "pr-first-response",
-            ChartId::PrEngagement => "pr-engagement",
-            ChartId::PrReviewStatus => "pr-review-status",
-            ChartId::PrReviewAssignment => "pr-review-assignment",
-            ChartId::IssuesOverTime => "issues-over-time",
-            ChartId::IssueStaleness => "issue-staleness",
-            ChartId::IssueAssignmentStatus => "issue-assignment-status",
-            ChartId::IssueAssignment => "issue-assignment",
-        }
+        self.spec().slug
     }
 
     pub fn from_slug(slug: &str) -> Option<ChartId> {
-        ChartId::ALL.into_iter().find(|c| c.slug() == slug)
+        CHARTS.iter().find(|c| c.slug == slug).map(|c| c.id)
     }
 
     pub fn title(self) -> &'static str {
-        match self {
-            ChartId::CommitsOverTime => "Commits over time",
-            ChartId::PrsOverTime => "Pull requests over time",
-            ChartId::PrStaleness => "Pull request activity: staleness",
-            ChartId::PrFirstResponse => "Pull request time to first response",
-            ChartId::PrEngagement => "Pull request conversation engagement",
-            ChartId::PrReviewStatus => "Pull request review status counts",
-            ChartId::PrReviewAssignment => "Contributor pull request review assignment",
-            ChartId::IssuesOverTime => "Issues over time",
-            ChartId::IssueStaleness => "Issue activity: staleness",
-            ChartId::IssueAssignmentStatus => "Issue assignment status counts",
-            ChartId::IssueAssignment => "Contributor issue assignment",
-        }
+        self.spec().title
     }
 
-    /// What the chart counts, in words a user reads under "about this chart".
     pub fn about(self) -> &'static str {
-        match self {
-            ChartId::CommitsOverTime => {
-                "Distinct commits per period, dated by the author timestamp converted to UTC. \
-                 A commit present in several selected repositories counts once. Commits dated \
-                 in the future or at Augur's 1970 placeholder are left out."
-            }
-            ChartId::PrsOverTime => {
-                "Pull requests opened, merged, and closed without merging in each period (bars), \
-                 and the number still open at the end of each period (line). A merged pull request \
-                 counts as merged only, never also as closed."
-            }
-            ChartId::PrStaleness => {
-                "Open pull requests at the end of each period, by age since they were opened: new \
-                 (younger than the staling threshold), staling (between the two thresholds) and \
-                 stale (older than the stale threshold)."
-            }
-            ChartId::PrFirstResponse => {
-                "Open pull requests at the end of each period, and how many of them had received a \
-                 first comment or review within the chosen number of days of being opened. The \
-                 author's own comments are not a response."
-            }
-            ChartId::PrEngagement => {
-                "Open pull requests at the end of each period, and how many of them had a comment \
-                 or review by someone other than the author in the chosen number of days before \
-                 the period's end."
-            }
-            ChartId::PrReviewStatus => {
-                "Open pull requests at the end of each period that have at least one assignee \
-                 (assigned) and that have none (unassigned), replaying assign and unassign events."
-            }
-            ChartId::PrReviewAssignment => {
-                "Review assignments per contributor in each period, for contributors with at least \
-                 the required number of assignments in the chosen date range."
-            }
-            ChartId::IssuesOverTime => {
-                "Issues created and closed in each period (bars), and the number still open at the \
-                 end of each period (line). Pull requests stored as issues by old Augur versions are \
-                 left out."
-            }
-            ChartId::IssueStaleness => {
-                "Open issues at the end of each period, by age since they were opened: new, staling \
-                 and stale, as set by the two day thresholds."
-            }
-            ChartId::IssueAssignmentStatus => {
-                "Open issues at the end of each period that have at least one assignee (assigned) \
-                 and that have none (unassigned), replaying assign and unassign events."
-            }
-            ChartId::IssueAssignment => {
-                "Issue assignments per contributor in each period, for contributors with at least \
-                 the required number of assignments in the chosen date range."
-            }
-        }
+        self.spec().about
     }
 
     pub fn layout(self) -> Layout {
-        match self {
-            ChartId::CommitsOverTime => Layout::Bars { lines: &[] },
-            ChartId::PrsOverTime | ChartId::IssuesOverTime => Layout::Bars { lines: &["open"] },
-            ChartId::PrStaleness | ChartId::IssueStaleness => Layout::Stacked,
-            ChartId::PrReviewStatus | ChartId::IssueAssignmentStatus => Layout::Stacked,
-            ChartId::PrFirstResponse | ChartId::PrEngagement => Layout::Lines,
-            ChartId::PrReviewAssignment | ChartId::IssueAssignment => Layout::Lines,
-        }
+        self.spec().layout
     }
 
-    /// The chart's own controls, besides the page-wide bot filter and date range.
     pub fn controls(self) -> &'static [Control] {
-        match self {
-            ChartId::CommitsOverTime | ChartId::PrsOverTime | ChartId::IssuesOverTime => &[Control::Interval],
-            ChartId::PrStaleness | ChartId::IssueStaleness => {
-                &[Control::Interval, Control::StalingDays, Control::StaleDays]
-            }
-            ChartId::PrFirstResponse | ChartId::PrEngagement => &[Control::Interval, Control::ResponseDays],
-            ChartId::PrReviewStatus | ChartId::IssueAssignmentStatus => &[Control::Interval],
-            ChartId::PrReviewAssignment | ChartId::IssueAssignment => {
-                &[Control::Interval, Control::AssignmentsRequired]
-            }
-        }
+        self.spec().controls
     }
 
-    /// The interval a chart opens with, as 8Knot's: weeks for the assignment charts.
-    pub fn default_interval(self) -> crate::Interval {
-        match self {
-            ChartId::PrReviewStatus
-            | ChartId::PrReviewAssignment
-            | ChartId::IssueAssignmentStatus
-            | ChartId::IssueAssignment => crate::Interval::Week,
-            _ => crate::Interval::Month,
-        }
+    pub fn default_interval(self) -> Interval {
+        self.spec().default_interval
+    }
+
+    /// The pages that show this chart.
+    pub fn pages(self) -> impl Iterator<Item = &'static PageSpec> {
+        PAGES.iter().filter(move |page| page.charts.contains(&self))
+    }
+}
+
+impl PageSpec {
+    /// The page served at `path` (without its query string).
+    pub fn at(path: &str) -> Option<&'static PageSpec> {
+        PAGES.iter().find(|page| page.path == path)
+    }
+}
+
+/// Charts travel by slug, in JSON and in form-encoded server function arguments alike.
+impl Serialize for ChartId {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.slug())
+    }
+}
+
+impl<'de> Deserialize<'de> for ChartId {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let slug = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+        ChartId::from_slug(&slug).ok_or_else(|| serde::de::Error::custom(format!("unknown chart {slug:?}")))
     }
 }
 
@@ -189,15 +272,34 @@ pub struct RepoEntry {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::collections::HashSet;
 
     #[test]
-    fn slugs_round_trip_and_are_unique() {
-        let mut seen = std::collections::HashSet::new();
-        for chart in ChartId::ALL {
-            assert_eq!(ChartId::from_slug(chart.slug()), Some(chart));
-            assert!(seen.insert(chart.slug()));
+    fn rows_are_in_enum_order_and_slugs_round_trip() {
+        let mut seen = HashSet::new();
+        for (index, spec) in CHARTS.iter().enumerate() {
+            assert_eq!(spec.id as usize, index, "{} is out of order", spec.slug);
+            assert_eq!(ChartId::ALL[index], spec.id);
+            assert_eq!(ChartId::from_slug(spec.slug), Some(spec.id));
+            assert!(seen.insert(spec.slug), "{} twice", spec.slug);
             // serde names match the slugs, so JSON and URLs agree.
-            assert_eq!(serde_json::to_value(chart).unwrap(), serde_json::json!(chart.slug()));
+            assert_eq!(serde_json::to_value(spec.id).unwrap(), serde_json::json!(spec.slug));
+            assert_eq!(serde_json::from_value::<ChartId>(serde_json::json!(spec.slug)).unwrap(), spec.id);
+        }
+        assert!(serde_json::from_value::<ChartId>(serde_json::json!("no-such-chart")).is_err());
+    }
+
+    #[test]
+    fn every_chart_is_on_a_page_once_and_pages_have_distinct_paths() {
+        for chart in ChartId::ALL {
+            assert!(chart.pages().next().is_some(), "{} is on no page", chart.slug());
+        }
+        let mut paths = HashSet::new();
+        for page in PAGES {
+            assert!(page.path.starts_with('/') && paths.insert(page.path), "page path {}", page.path);
+            let distinct: HashSet<_> = page.charts.iter().collect();
+            assert_eq!(distinct.len(), page.charts.len(), "{} lists a chart twice", page.title);
+            assert_eq!(PageSpec::at(page.path).map(|p| p.title), Some(page.title));
         }
     }
 }

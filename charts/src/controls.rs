@@ -128,7 +128,7 @@ impl ChartControls {
                         control.param()
                     ))
                 })?;
-                *controls.number_mut(control) = value;
+                controls.set_number(control, value);
             }
         }
         controls.check()?;
@@ -162,12 +162,21 @@ impl ChartControls {
         }
     }
 
-    fn number_mut(&mut self, control: Control) -> &mut u32 {
+    /// The field behind a numeric control; the interval is no number.
+    fn number_mut(&mut self, control: Control) -> Option<&mut u32> {
         match control {
-            Control::StalingDays => &mut self.staling_days,
-            Control::StaleDays => &mut self.stale_days,
-            Control::ResponseDays => &mut self.response_days,
-            Control::AssignmentsRequired | Control::Interval => &mut self.assignments_required,
+            Control::StalingDays => Some(&mut self.staling_days),
+            Control::StaleDays => Some(&mut self.stale_days),
+            Control::ResponseDays => Some(&mut self.response_days),
+            Control::AssignmentsRequired => Some(&mut self.assignments_required),
+            Control::Interval => None,
+        }
+    }
+
+    /// Sets a numeric control; the interval, which is no number, is left alone.
+    pub fn set_number(&mut self, control: Control, value: u32) {
+        if let Some(number) = self.number_mut(control) {
+            *number = value;
         }
     }
 
@@ -179,7 +188,7 @@ impl ChartControls {
         for control in chart.controls() {
             match control {
                 Control::Interval => out.interval = self.interval,
-                other => *out.number_mut(*other) = self.number(*other),
+                other => out.set_number(*other, self.number(*other)),
             }
         }
         out
@@ -263,6 +272,15 @@ mod tests {
             let err = parse(ChartId::PrStaleness, &pairs).unwrap_err();
             assert!(err.0.contains(needle), "{pairs:?}: {err}");
         }
+    }
+
+    #[test]
+    fn the_interval_is_no_number_to_set() {
+        let mut controls = ChartControls::default();
+        controls.set_number(Control::Interval, 3);
+        assert_eq!(controls, ChartControls::default());
+        controls.set_number(Control::AssignmentsRequired, 3);
+        assert_eq!(controls.assignments_required, 3);
     }
 
     #[test]

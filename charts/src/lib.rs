@@ -10,7 +10,7 @@ mod search;
 mod series;
 mod url;
 
-pub use catalog::{ChartId, Layout, RepoEntry};
+pub use catalog::{ChartId, ChartSpec, Layout, PageSpec, RepoEntry, CHARTS, PAGES};
 pub use controls::{ChartControls, Control, ControlError, BOTS_PARAM, FROM_PARAM, TO_PARAM};
 pub use interval::{Interval, ParseIntervalError};
 pub use render::{chart_svg, ChartSize};

@@ -66,6 +66,12 @@ impl Frame {
         }
     }
 
+    /// Takes a column out of the frame, for reading it into typed rows without a copy.
+    pub fn take_column(&mut self, name: &str) -> Option<Column> {
+        let index = self.columns.iter().position(|(n, _)| n == name)?;
+        Some(self.columns.swap_remove(index).1)
+    }
+
     /// The number of rows.
     pub fn len(&self) -> usize {
         self.columns.first().map_or(0, |(_, c)| c.len())

@@ -44,9 +44,10 @@ impl fmt::Display for ResultKey {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::augur::queries::Commits;
 
     fn key(ids: &[i64]) -> ResultKey {
-        ResultKey::new(Query::Commits, &RepoSet::new(ids.iter().copied()).unwrap())
+        ResultKey::new(Query::of::<Commits>(), &RepoSet::new(ids.iter().copied()).unwrap())
     }
 
     #[test]

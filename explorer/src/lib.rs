@@ -1,15 +1,13 @@
 //! The server-only core shared by the web and worker binaries: settings, the Augur
 //! queries, the compact result format, the Redis cache and the job queue.
 
+pub mod augur;
 pub mod cache;
-pub mod catalog;
 pub mod codec;
-pub mod db;
 pub mod job;
 pub mod key;
 pub mod logs;
 pub mod metrics;
-pub mod queries;
 pub mod queue;
 pub mod repos;
 pub mod search;
@@ -21,9 +19,9 @@ pub mod slots;
 pub mod status;
 pub mod viz;
 
+pub use augur::queries::Query;
 pub use cache::Cache;
 pub use key::ResultKey;
-pub use queries::Query;
 pub use repos::RepoSet;
 pub use service::{ChartAnswer, ChartService, ServiceError};
 pub use settings::Settings;

@@ -75,7 +75,7 @@ impl ChartService {
             }
             if let Some(entry) = self.cached_result(query, repos, &key).await? {
                 Metrics::inc(&METRICS.cache_hits);
-                let reply = ready(chart, &entry, controls, today);
+                let reply = ready(chart, entry, controls, today);
                 if !matches!(reply, ChartReply::Ready { .. }) {
                     return Ok(ChartAnswer::Other(reply));
                 }
@@ -279,8 +279,8 @@ fn view_field(chart: ChartId, controls: &ChartControls, today: NaiveDate) -> Str
     format!("v1|{}|{}|{today}", chart.slug(), params.join("&"))
 }
 
-fn ready(chart: ChartId, entry: &CachedResult, controls: &ChartControls, today: NaiveDate) -> ChartReply {
-    match viz::build(chart, &entry.frame, controls, today) {
+fn ready(chart: ChartId, entry: CachedResult, controls: &ChartControls, today: NaiveDate) -> ChartReply {
+    match viz::build(chart, entry.frame, controls, today) {
         Ok(data) => ChartReply::Ready { computed_at: entry.computed_at, data },
         Err(error) => ChartReply::Failed { error: error.to_string(), retryable: false },
     }
@@ -289,12 +289,13 @@ fn ready(chart: ChartId, entry: &CachedResult, controls: &ChartControls, today: 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::augur::queries::Commits;
 
     #[test]
     fn job_ids_survive_the_queue_unchanged() {
         // The worker reads the id back from Redis as text; it must parse to the same text,
         // or pending charts could not find their job.
-        let id = new_job_id(&ResultKey::new(Query::Commits, &RepoSet::new([1, 2]).unwrap()));
+        let id = new_job_id(&ResultKey::new(Query::of::<Commits>(), &RepoSet::new([1, 2]).unwrap()));
         let parsed: TaskId = id.parse().unwrap();
         assert_eq!(parsed.to_string(), id);
         assert!(matches!(parsed, TaskId::String(_)), "{parsed:?}");

@@ -9,7 +9,9 @@ use axum::{
     routing::{get, post},
     Json, Router,
 };
-use charts::{chart_svg, ChartControls, ChartId, ChartReply, ChartSize, BOTS_PARAM, FROM_PARAM, TO_PARAM};
+use charts::{
+    chart_svg, ChartControls, ChartId, ChartReply, ChartSize, BOTS_PARAM, CHARTS, FROM_PARAM, PAGES, TO_PARAM,
+};
 use explorer::{
     search::LiveIndex,
     selection::{self, SelectionError},
@@ -21,6 +23,7 @@ use crate::AppState;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
+        .route("/charts", get(chart_list))
         .route("/charts/{chart}", get(chart))
         .route("/charts/{chart}/retry", post(retry))
         .route("/repos", get(search_repos))
@@ -60,7 +63,7 @@ fn parse(
     limit: usize,
 ) -> Result<(ChartId, RepoSet, ChartControls, Format), ApiError> {
     let chart = ChartId::from_slug(slug).ok_or_else(|| {
-        let known: Vec<&str> = ChartId::ALL.iter().map(|c| c.slug()).collect();
+        let known: Vec<&str> = CHARTS.iter().map(|c| c.slug).collect();
         ApiError {
             status: StatusCode::NOT_FOUND,
             message: format!("unknown chart {slug:?}; charts: {}", known.join(", ")),
@@ -160,6 +163,30 @@ async fn answer(
             (status, Json(reply)).into_response()
         }
     }
+}
+
+/// `GET /api/v1/charts`: the registry, every chart with its controls and pages, and every
+/// page with its charts in order.
+async fn chart_list() -> Response {
+    let charts: Vec<serde_json::Value> = CHARTS
+        .iter()
+        .map(|c| {
+            json!({
+                "id": c.slug,
+                "title": c.title,
+                "about": c.about,
+                "query": explorer::viz::query_for(c.id).name(),
+                "controls": c.controls.iter().map(|control| control.param()).collect::<Vec<_>>(),
+                "default_interval": c.default_interval.as_str(),
+                "pages": c.id.pages().map(|p| p.path).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    let pages: Vec<serde_json::Value> = PAGES
+        .iter()
+        .map(|p| json!({ "path": p.path, "title": p.title, "charts": p.charts.iter().map(|c| c.slug()).collect::<Vec<_>>() }))
+        .collect();
+    Json(json!({ "charts": charts, "pages": pages })).into_response()
 }
 
 /// A chart's data as a file to save.

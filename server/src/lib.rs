@@ -59,7 +59,7 @@ impl Application {
         let jobs = explorer::queue::connect(&settings.redis_url, &settings.key_prefix)
             .context("REDIS_URL is not a valid Redis URL")?;
         // The web tier only lists repositories: two connections and short statements suffice.
-        let db = explorer::db::augur_pool(&settings.database_url, 2, std::time::Duration::from_secs(10))
+        let db = explorer::augur::db::augur_pool(&settings.database_url, 2, std::time::Duration::from_secs(10))
             .context("the DATABASE_URL is not a valid PostgreSQL URL")?;
         let addr: SocketAddr = leptos_options.site_addr;
         let search = LiveIndex::new();

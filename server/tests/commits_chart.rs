@@ -2,6 +2,7 @@
 
 mod support;
 
+use explorer::augur::queries::Commits;
 use std::time::Duration;
 
 use explorer::{cache::Counter, Query};
@@ -35,7 +36,7 @@ async fn a_cold_request_runs_one_job_and_then_serves_the_right_counts() {
     );
     let computed_at = body["computed_at"].as_str().unwrap();
     assert!(chrono::DateTime::parse_from_rfc3339(computed_at).is_ok(), "{computed_at}");
-    assert_eq!(env.cache.counted(Counter::Runs(Query::Commits)).await.unwrap(), 1);
+    assert_eq!(env.cache.counted(Counter::Runs(Query::of::<Commits>())).await.unwrap(), 1);
 }
 
 #[tokio::test]
@@ -58,7 +59,7 @@ async fn a_second_request_is_a_cache_hit_without_a_job() {
     );
     assert_eq!(body["data"]["series"][0]["values"], json!([1, 0, 1, 1, 0, 0, 1]));
     tokio::time::sleep(Duration::from_millis(300)).await;
-    assert_eq!(env.cache.counted(Counter::Runs(Query::Commits)).await.unwrap(), 1, "the hit ran no new query");
+    assert_eq!(env.cache.counted(Counter::Runs(Query::of::<Commits>())).await.unwrap(), 1, "the hit ran no new query");
     assert_eq!(env.waiting_jobs().await, 0, "the hit queued no job");
 }
 
@@ -72,7 +73,7 @@ async fn a_cached_entry_expires_after_the_configured_ttl() {
     poll_until_done(&client, &chart_url(&base, "repos=10"), Duration::from_secs(30)).await;
 
     let repos = explorer::RepoSet::new([10]).unwrap();
-    let key = env.cache.result_key(&explorer::ResultKey::new(Query::Commits, &repos));
+    let key = env.cache.result_key(&explorer::ResultKey::new(Query::of::<Commits>(), &repos));
     let ttl: i64 = redis::cmd("TTL").arg(&key).query_async(&mut env.cache.connection()).await.unwrap();
     assert!((3500..=3600).contains(&ttl), "TTL of {key} is {ttl}");
 }
@@ -95,7 +96,7 @@ async fn without_a_worker_the_chart_stays_queued_with_one_job() {
     }
     assert!(elapsed[2] >= elapsed[0] + 700, "elapsed time grows: {elapsed:?}");
     assert_eq!(env.waiting_jobs().await, 1, "three requests, one job");
-    assert_eq!(env.cache.counted(Counter::Runs(Query::Commits)).await.unwrap(), 0);
+    assert_eq!(env.cache.counted(Counter::Runs(Query::of::<Commits>())).await.unwrap(), 0);
 }
 
 #[tokio::test]

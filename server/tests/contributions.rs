@@ -3,6 +3,7 @@
 
 mod support;
 
+use explorer::augur::queries::Prs;
 use std::time::Duration;
 
 use explorer::{cache::Counter, Query, RepoSet, ResultKey};
@@ -100,11 +101,15 @@ async fn pull_request_charts_count_by_hand_and_share_one_query() {
     assert_eq!(head(&later, 2)["series"][1]["values"], json!([2, 1]));
 
     tokio::time::sleep(Duration::from_millis(300)).await;
-    assert_eq!(env.cache.counted(Counter::Runs(Query::Prs)).await.unwrap(), 1, "one query served four drawings");
+    assert_eq!(
+        env.cache.counted(Counter::Runs(Query::of::<Prs>())).await.unwrap(),
+        1,
+        "one query served four drawings"
+    );
     assert_eq!(env.waiting_jobs().await, 0);
 
     // Each drawing is kept next to the result; invalidating the repo drops them with it.
-    let key = ResultKey::new(Query::Prs, &RepoSet::new([10]).unwrap());
+    let key = ResultKey::new(Query::of::<Prs>(), &RepoSet::new([10]).unwrap());
     let mut redis = env.cache.connection();
     let drawings: u64 = redis.hlen(env.cache.view_key(&key)).await.unwrap();
     assert_eq!(drawings, 4);

@@ -2,6 +2,7 @@
 
 mod support;
 
+use explorer::augur::queries::Commits;
 use std::time::Duration;
 
 use explorer::{cache::Counter, Query};
@@ -16,15 +17,19 @@ async fn invalidating_a_repo_drops_its_entries_and_recomputes_only_it() {
     let client = reqwest::Client::new();
     let url = format!("{base}/api/v1/charts/commits-over-time?repos=10,11");
     poll_until_done(&client, &url, Duration::from_secs(30)).await;
-    assert_eq!(env.cache.counted(Counter::QueriedRepos(Query::Commits)).await.unwrap(), 2);
+    assert_eq!(env.cache.counted(Counter::QueriedRepos(Query::of::<Commits>())).await.unwrap(), 2);
 
     // The group result and repo 11's part go; repo 10's part stays.
     assert_eq!(env.cache.invalidate_repo(11).await.unwrap(), 2);
     assert_eq!(client.get(&url).send().await.unwrap().status(), 202, "recomputing");
     assert_eq!(poll_until_done(&client, &url, Duration::from_secs(30)).await.status(), 200);
-    assert_eq!(env.cache.counted(Counter::QueriedRepos(Query::Commits)).await.unwrap(), 3, "only repo 11 again");
+    assert_eq!(
+        env.cache.counted(Counter::QueriedRepos(Query::of::<Commits>())).await.unwrap(),
+        3,
+        "only repo 11 again"
+    );
 
     // A whole query: every group and part of it.
-    assert_eq!(env.cache.invalidate_query(Query::Commits).await.unwrap(), 3);
+    assert_eq!(env.cache.invalidate_query(Query::of::<Commits>()).await.unwrap(), 3);
     assert_eq!(client.get(&url).send().await.unwrap().status(), 202);
 }

@@ -3,6 +3,7 @@
 
 mod support;
 
+use explorer::augur::queries::Commits;
 use std::time::Duration;
 
 use explorer::{cache::Counter, Query};
@@ -26,7 +27,7 @@ async fn a_query_error_fails_at_once_without_retries() {
     assert_eq!(body["status"], "failed");
     assert_eq!(body["retryable"], false);
     assert!(body["error"].as_str().unwrap().contains("the database refused the query"), "{body}");
-    assert_eq!(env.cache.counted(Counter::Runs(Query::Commits)).await.unwrap(), 1, "no retry");
+    assert_eq!(env.cache.counted(Counter::Runs(Query::of::<Commits>())).await.unwrap(), 1, "no retry");
 }
 
 #[tokio::test]
@@ -51,7 +52,7 @@ async fn an_unreachable_augur_is_retried_then_reported() {
     assert_eq!(body["status"], "failed");
     assert_eq!(body["retryable"], true);
     assert!(body["error"].as_str().unwrap().contains("could not be reached"), "{body}");
-    assert_eq!(env.cache.counted(Counter::Runs(Query::Commits)).await.unwrap(), 3, "three attempts");
+    assert_eq!(env.cache.counted(Counter::Runs(Query::of::<Commits>())).await.unwrap(), 3, "three attempts");
 }
 
 #[tokio::test]

@@ -3,6 +3,7 @@
 
 mod support;
 
+use explorer::augur::queries::Commits;
 use std::{collections::BTreeSet, time::Duration};
 
 use explorer::{cache::Counter, queue::queue_name, Query};
@@ -62,7 +63,7 @@ async fn a_job_the_queue_lost_is_queued_again() {
     assert_eq!(body["status"], "queued");
     assert!(body["elapsed_ms"].as_u64().unwrap() >= 5_000, "elapsed time counts from the first request: {body}");
     assert_eq!(env.waiting_jobs().await, 1, "queued again");
-    assert_eq!(env.cache.counted(Counter::Enqueued(Query::Commits)).await.unwrap(), 2);
+    assert_eq!(env.cache.counted(Counter::Enqueued(Query::of::<Commits>())).await.unwrap(), 2);
 
     env.start_worker();
     let done = poll_until_done(&client, &url, Duration::from_secs(30)).await;

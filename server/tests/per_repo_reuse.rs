@@ -3,6 +3,7 @@
 
 mod support;
 
+use explorer::augur::queries::Commits;
 use std::time::Duration;
 
 use explorer::{cache::Counter, Query};
@@ -37,7 +38,7 @@ async fn a_new_selection_queries_only_the_repos_not_cached_yet() {
     };
 
     poll_until_done(&client, &url("10,11"), Duration::from_secs(30)).await;
-    assert_eq!(counted(Counter::QueriedRepos(Query::Commits)).await, 2);
+    assert_eq!(counted(Counter::QueriedRepos(Query::of::<Commits>())).await, 2);
 
     let done = poll_until_done(&client, &url("10,11,12"), Duration::from_secs(30)).await;
     let body: Value = done.json().await.unwrap();
@@ -46,13 +47,13 @@ async fn a_new_selection_queries_only_the_repos_not_cached_yet() {
         json!([2, 3]),
         "January: aaa2 and ddd1; February: aaa1, bbb1, bbb2"
     );
-    assert_eq!(counted(Counter::QueriedRepos(Query::Commits)).await, 3, "only repo 12 was queried");
-    assert_eq!(counted(Counter::Runs(Query::Commits)).await, 2);
+    assert_eq!(counted(Counter::QueriedRepos(Query::of::<Commits>())).await, 3, "only repo 12 was queried");
+    assert_eq!(counted(Counter::Runs(Query::of::<Commits>())).await, 2);
 
     // Every repo of this selection is cached: answered at once, without a job.
     let response = client.get(url("11,12")).send().await.unwrap();
     assert_eq!(response.status(), 200);
     let body: Value = response.json().await.unwrap();
     assert_eq!(body["data"]["series"][0]["values"], json!([1, 3]), "January: ddd1; February: aaa1, bbb1, bbb2");
-    assert_eq!(counted(Counter::Enqueued(Query::Commits)).await, 2);
+    assert_eq!(counted(Counter::Enqueued(Query::of::<Commits>())).await, 2);
 }

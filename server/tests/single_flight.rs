@@ -2,6 +2,7 @@
 
 mod support;
 
+use explorer::augur::queries::Commits;
 use std::time::Duration;
 
 use explorer::{cache::Counter, Query};
@@ -34,6 +35,6 @@ async fn a_hundred_identical_cold_requests_on_two_replicas_enqueue_one_job() {
 
     assert!(answers.iter().all(|a| a["status"] == "ready" && a["data"] == answers[0]["data"]));
     assert_eq!(answers[0]["data"]["series"][0]["values"], serde_json::json!([1, 3]));
-    assert_eq!(env.cache.counted(Counter::Enqueued(Query::Commits)).await.unwrap(), 1, "jobs enqueued");
-    assert_eq!(env.cache.counted(Counter::Runs(Query::Commits)).await.unwrap(), 1, "queries run");
+    assert_eq!(env.cache.counted(Counter::Enqueued(Query::of::<Commits>())).await.unwrap(), 1, "jobs enqueued");
+    assert_eq!(env.cache.counted(Counter::Runs(Query::of::<Commits>())).await.unwrap(), 1, "queries run");
 }

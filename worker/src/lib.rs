@@ -16,7 +16,7 @@ use tracing::{info, warn};
 /// apalis' worker; it is started again until Redis answers, so the process never needs a
 /// restart for it.
 pub async fn run(settings: Settings, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
-    let db = explorer::db::augur_pool(
+    let db = explorer::augur::db::augur_pool(
         &settings.database_url,
         settings.worker_concurrency as u32,
         settings.statement_timeout,

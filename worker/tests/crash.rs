@@ -6,6 +6,7 @@ use std::{
 };
 
 use charts::{ChartControls, ChartId, ChartReply};
+use explorer::augur::queries::Commits;
 use explorer::{cache::Counter, Cache, ChartService, Query, RepoSet, Settings};
 use sqlx::{Connection, PgConnection};
 use xtask::testdb::TestDb;
@@ -138,7 +139,7 @@ async fn a_killed_workers_job_is_finished_by_another_worker() {
     let ChartReply::Ready { data, .. } = ready else { panic!("expected the chart, got {ready:?}") };
     assert_eq!(data.series[0].values, vec![3]);
     assert_eq!(
-        cache.counted(Counter::Runs(Query::Commits)).await.unwrap(),
+        cache.counted(Counter::Runs(Query::of::<Commits>())).await.unwrap(),
         2,
         "the killed run and the one that finished"
     );
@@ -166,7 +167,7 @@ async fn sigterm_stops_taking_jobs_and_finishes_the_one_in_flight() {
     assert!(matches!(reply, ChartReply::Ready { .. }), "the in-flight job finished: {reply:?}");
     let reply = service.chart(ChartId::CommitsOverTime, &other, &ChartControls::default()).await.unwrap();
     assert!(reply.is_pending(), "the later job waits for another worker: {reply:?}");
-    assert_eq!(cache.counted(Counter::Runs(Query::Commits)).await.unwrap(), 1);
+    assert_eq!(cache.counted(Counter::Runs(Query::of::<Commits>())).await.unwrap(), 1);
     db.drop().await;
 }
 
@@ -185,6 +186,6 @@ async fn a_job_outlasting_the_grace_period_goes_to_another_worker() {
     sqlx::raw_sql("ROLLBACK").execute(&mut augur).await.unwrap();
     let ready = wait_for(&service, &repos, Duration::from_secs(60), |r| !r.is_pending()).await;
     assert!(matches!(ready, ChartReply::Ready { .. }), "{ready:?}");
-    assert_eq!(cache.counted(Counter::Runs(Query::Commits)).await.unwrap(), 2);
+    assert_eq!(cache.counted(Counter::Runs(Query::of::<Commits>())).await.unwrap(), 2);
     db.drop().await;
 }

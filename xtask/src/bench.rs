@@ -1,6 +1,7 @@
 //! `cargo xtask bench-chart`: the time of a chart through the JSON API, cold (the cache
 //! entry deleted first, so a worker runs the query) and cached.
 
+use explorer::augur::queries::Commits;
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context};
@@ -25,7 +26,7 @@ pub async fn run(bench: ChartBench, settings: &Settings) -> anyhow::Result<()> {
     for repo in bench.repos.ids() {
         cache.invalidate_repo(*repo).await?;
     }
-    let key = ResultKey::new(Query::Commits, &bench.repos);
+    let key = ResultKey::new(Query::of::<Commits>(), &bench.repos);
     cache.drop_result(&key).await?;
     cache.clear_status(&key).await?;
 

@@ -38,10 +38,13 @@ pub async fn run(bench: PageBench, settings: &Settings) -> anyhow::Result<()> {
     // Cold: every chart asked for at once, as the page does; each polled until ready.
     let client = reqwest::Client::new();
     let started = Instant::now();
-    let cold = ChartId::ALL.map(|chart| {
-        let (client, url) = (client.clone(), format!("{base}/api/v1/charts/{}?repos={ids}", chart.slug()));
-        tokio::spawn(async move { ready_after(&client, &url, started).await })
-    });
+    let cold: Vec<_> = ChartId::ALL
+        .iter()
+        .map(|chart| {
+            let (client, url) = (client.clone(), format!("{base}/api/v1/charts/{}?repos={ids}", chart.slug()));
+            tokio::spawn(async move { ready_after(&client, &url, started).await })
+        })
+        .collect();
     let mut ready_at = Vec::new();
     for (chart, task) in ChartId::ALL.iter().zip(cold) {
         ready_at.push((chart.slug(), task.await??));

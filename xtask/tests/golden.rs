@@ -37,7 +37,7 @@ async fn every_chart_answers_as_recorded() {
         sqlx::query_scalar("SELECT repo_id FROM augur_data.repo ORDER BY repo_id").fetch_all(&pool).await.unwrap();
     let repos = RepoSet::new(ids).unwrap();
     let mut frames: Vec<(Query, Frame)> = Vec::new();
-    for query in Query::ALL {
+    for &query in Query::ALL {
         frames.push((query, query.run(&pool, &repos).await.unwrap()));
     }
     // The day after the data ends, so open-at-period-end counts read a finished period too.
@@ -45,14 +45,14 @@ async fn every_chart_answers_as_recorded() {
 
     let mut lines = Vec::new();
     let mut drawn_with_data = 0;
-    for chart in ChartId::ALL {
+    for &chart in ChartId::ALL {
         let query = explorer::viz::query_for(chart);
         let frame = &frames.iter().find(|(q, _)| *q == query).unwrap().1;
         for variant in VARIANTS {
             let controls =
                 ChartControls::from_params(chart, |name| variant.iter().find(|(k, _)| *k == name).map(|(_, v)| *v))
                     .unwrap_or_else(|e| panic!("{} {variant:?}: {e}", chart.slug()));
-            let data = explorer::viz::build(chart, frame, &controls, today).unwrap();
+            let data = explorer::viz::build(chart, frame.clone(), &controls, today).unwrap();
             if data.series.iter().any(|s| s.values.iter().any(|v| *v != 0)) {
                 drawn_with_data += 1;
             }

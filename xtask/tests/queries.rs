@@ -5,6 +5,7 @@
 //! frames must not change.
 
 use chrono::{NaiveDateTime, Utc};
+use explorer::augur::queries::{Commits, IssueAssignments, Issues, PrAssignments, PrResponses, Prs};
 use explorer::{
     codec::{Column, Frame},
     Query, RepoSet,
@@ -12,7 +13,7 @@ use explorer::{
 use sqlx::{postgres::PgPoolOptions, Executor};
 use xtask::testdb::TestDb;
 
-const NO_TIME: i64 = explorer::queries::NO_TIME;
+const NO_TIME: i64 = explorer::augur::queries::NO_TIME;
 
 /// Session time zones every query runs in: UTC, behind UTC and ahead of it.
 const TIME_ZONES: [&str; 3] = ["UTC", "America/Los_Angeles", "Asia/Kolkata"];
@@ -310,7 +311,7 @@ fn commit_key(hash: &str) -> i64 {
 #[tokio::test]
 async fn prs_keep_past_prs_of_the_selected_repos_and_flag_bot_authors() {
     let db = fixture().await;
-    let frame = run(&db, Query::Prs).await;
+    let frame = run(&db, Query::of::<Prs>()).await;
     let expected = prs(&[
         (10, 102, "2024-01-09 00:00:00", "", "", 0),
         (10, 100, "2024-01-10 12:00:00", "2024-01-12 08:00:00", "2024-01-12 08:00:00", 0),
@@ -332,7 +333,7 @@ async fn issues_leave_out_old_augurs_pr_rows_and_bad_dates() {
         (10, 201, "2024-01-05 00:00:00", "", 1),
         (11, 207, "2024-02-02 00:00:00", "", 0),
     ]);
-    assert_eq!(run(&db, Query::Issues).await, expected);
+    assert_eq!(run(&db, Query::of::<Issues>()).await, expected);
     db.drop().await;
 }
 
@@ -350,7 +351,7 @@ async fn pr_assignments_give_actions_assignee_names_and_rows_without_events() {
         (11, 106, "2024-02-01 10:00:00", "", "", 0, "", 0),
         (11, 106, "2024-02-01 10:00:00", "", "2024-02-01 11:00:00", 1, "dependabot[bot]", 1),
     ]);
-    assert_eq!(run(&db, Query::PrAssignments).await, expected);
+    assert_eq!(run(&db, Query::of::<PrAssignments>()).await, expected);
     db.drop().await;
 }
 
@@ -366,7 +367,7 @@ async fn issue_assignments_leave_out_old_augurs_pr_rows() {
         (10, 201, "2024-01-05 00:00:00", "", "2024-01-05 02:00:00", 1, "01000003-0000-0", 0),
         (11, 207, "2024-02-02 00:00:00", "", "", 0, "", 0),
     ]);
-    assert_eq!(run(&db, Query::IssueAssignments).await, expected);
+    assert_eq!(run(&db, Query::of::<IssueAssignments>()).await, expected);
     db.drop().await;
 }
 
@@ -388,7 +389,7 @@ async fn pr_responses_give_every_message_and_one_row_for_a_pr_without_any() {
         (11, 106, "2024-02-01 10:00:00", "", "2024-02-01 12:00:00", 0, 0),
         (11, 106, "2024-02-01 10:00:00", "", "2024-02-01 13:00:00", 0, 0),
     ]);
-    assert_eq!(run(&db, Query::PrResponses).await, expected);
+    assert_eq!(run(&db, Query::of::<PrResponses>()).await, expected);
     db.drop().await;
 }
 
@@ -406,7 +407,7 @@ async fn commits_flag_bot_authors_once_per_commit() {
         .with_column("commit", i64s(&rows, |r| commit_key(r.1)))
         .with_column("author_ts", i64s(&rows, |r| t(r.2)))
         .with_column("author_bot", i64s(&rows, |r| r.3));
-    assert_eq!(run(&db, Query::Commits).await, expected);
+    assert_eq!(run(&db, Query::of::<Commits>()).await, expected);
     db.drop().await;
 }
 
@@ -435,11 +436,11 @@ async fn the_future_is_judged_in_utc() {
     )
     .await;
     xtask::schema::refresh_views(&mut db.conn).await.unwrap();
-    assert_eq!(run(&db, Query::Prs).await, prs(&[(10, 1, &hour_ago, "", "", 0)]));
-    assert_eq!(run(&db, Query::Issues).await, issues(&[(10, 1, &hour_ago, "", 0)]));
-    assert_eq!(run(&db, Query::PrAssignments).await, assignments(&[(10, 1, &hour_ago, "", "", 0, "", 0)]));
+    assert_eq!(run(&db, Query::of::<Prs>()).await, prs(&[(10, 1, &hour_ago, "", "", 0)]));
+    assert_eq!(run(&db, Query::of::<Issues>()).await, issues(&[(10, 1, &hour_ago, "", 0)]));
+    assert_eq!(run(&db, Query::of::<PrAssignments>()).await, assignments(&[(10, 1, &hour_ago, "", "", 0, "", 0)]));
     assert_eq!(
-        run(&db, Query::PrResponses).await,
+        run(&db, Query::of::<PrResponses>()).await,
         responses(&[(10, 1, &hour_ago, "", "", 0, 0), (10, 1, &hour_ago, "", &hour_ago, 0, 0)])
     );
     db.drop().await;

@@ -132,23 +132,13 @@ fn ControlInput(chart: ChartId, control: Control, own: RwSignal<ChartControls>) 
                     // Out-of-range typing snaps to the nearest allowed value.
                     if let Ok(value) = event_target_value(&ev).trim().parse::<i64>() {
                         let value = value.clamp(i64::from(low), i64::from(high)) as u32;
-                        own.update(|c| set_number(c, control, value));
+                        own.update(|c| c.set_number(control, value));
                     }
                 }
             />
         </label>
     }
     .into_any()
-}
-
-fn set_number(controls: &mut ChartControls, control: Control, value: u32) {
-    match control {
-        Control::StalingDays => controls.staling_days = value,
-        Control::StaleDays => controls.stale_days = value,
-        Control::ResponseDays => controls.response_days = value,
-        Control::AssignmentsRequired => controls.assignments_required = value,
-        Control::Interval => {}
-    }
 }
 
 #[component]

@@ -59,7 +59,7 @@ impl LiveIndex {
             loop {
                 ticks.tick().await;
                 let started = Instant::now();
-                let repos = match crate::catalog::list_repos(&db).await {
+                let repos = match crate::augur::list_repos(&db).await {
                     Ok(repos) => repos,
                     Err(error) => {
                         tracing::warn!(%error, "could not list the repositories for search; keeping the old index");

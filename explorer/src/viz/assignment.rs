@@ -4,42 +4,34 @@
 
 use std::collections::HashMap;
 
-use charts::{ChartControls, Series, TimeSeries};
+use charts::{ChartControls, ChartId, Series, TimeSeries};
 use chrono::NaiveDate;
 
-use super::{column, date_of, period_end, period_grid, spans::Spans, text_column, MissingColumn};
-use crate::{codec::Frame, queries::NO_TIME, Query};
+use super::{draw, grid::date_of, grid::PeriodGrid, items::by_item, shown, spans::Spans, Transform};
+use crate::augur::queries::{AssignmentRow, IssueAssignments, PrAssignments, ASSIGNED, NO_TIME, UNASSIGNED};
 
-const ASSIGNED: i64 = 1;
-const UNASSIGNED: i64 = -1;
+pub(super) fn transforms() -> Vec<Transform> {
+    vec![
+        draw::<PrAssignments>(ChartId::PrReviewStatus, status),
+        draw::<PrAssignments>(ChartId::PrReviewAssignment, per_contributor),
+        draw::<IssueAssignments>(ChartId::IssueAssignmentStatus, status),
+        draw::<IssueAssignments>(ChartId::IssueAssignment, per_contributor),
+    ]
+}
+
+/// An assign or unassign event that counts: dated, naming an assignee, not a hidden bot.
+fn counts(row: &AssignmentRow, controls: &ChartControls) -> bool {
+    row.assigned_at != NO_TIME && !row.assignee.is_empty() && shown(controls, row.assignee_bot)
+}
 
 /// Open items at each period end, split by whether they have an assignee then.
-pub(super) fn status(
-    frame: &Frame,
-    query: Query,
-    controls: &ChartControls,
-    today: NaiveDate,
-) -> Result<TimeSeries, MissingColumn> {
-    let repo = column(frame, query, "repo_id")?;
-    let item = column(frame, query, "item")?;
-    let created = column(frame, query, "created")?;
-    let closed = column(frame, query, "closed")?;
-    let assigned_at = column(frame, query, "assigned_at")?;
-    let action = column(frame, query, "action")?;
-    let assignee = text_column(frame, query, "assignee")?;
-    let assignee_bot = column(frame, query, "assignee_bot")?;
-
-    // One sort puts each item's events together in time order; it is stable, so events
-    // of the same second keep the order the query gave them.
-    let mut rows: Vec<usize> = (0..frame.len()).collect();
-    rows.sort_by_key(|&r| (repo[r], item[r], assigned_at[r]));
-
+fn status(rows: &[AssignmentRow], controls: &ChartControls, today: NaiveDate) -> TimeSeries {
     let mut open = Spans::default();
     let mut assigned = Spans::default();
     let mut first_created: Option<i64> = None;
     let mut assignees: Vec<&str> = Vec::new();
-    for group in rows.chunk_by(|&a, &b| (repo[a], item[a]) == (repo[b], item[b])) {
-        let (created, closed) = (created[group[0]], closed[group[0]]);
+    for group in by_item(rows, |r| (r.repo_id, r.item), |r| r.assigned_at).groups() {
+        let (created, closed) = (group[0].created, group[0].closed);
         if created == NO_TIME {
             continue;
         }
@@ -49,29 +41,26 @@ pub(super) fn status(
 
         // The item is assigned at t when the events before t leave someone assigned: for
         // t in (the event time the set fills, the event time it empties].
-        let events = group.iter().copied().filter(|&r| {
-            assigned_at[r] != NO_TIME
-                && (action[r] == ASSIGNED || action[r] == UNASSIGNED)
-                && !assignee[r].is_empty()
-                && !(controls.hide_bots && assignee_bot[r] == 1)
-        });
-        let events: Vec<usize> = events.collect();
+        let events: Vec<&AssignmentRow> = group
+            .iter()
+            .copied()
+            .filter(|r| (r.action == ASSIGNED || r.action == UNASSIGNED) && counts(r, controls))
+            .collect();
         assignees.clear();
         let mut since = None;
         // Events of one instant apply together: a hand-over at one second is no gap.
-        for same_time in events.chunk_by(|&a, &b| assigned_at[a] == assigned_at[b]) {
-            for &r in same_time {
-                let login = assignee[r].as_str();
-                let held = assignees.iter().position(|a| *a == login);
-                match (action[r], held) {
-                    (ASSIGNED, None) => assignees.push(login),
+        for same_time in events.chunk_by(|a, b| a.assigned_at == b.assigned_at) {
+            for event in same_time {
+                let held = assignees.iter().position(|a| *a == event.assignee);
+                match (event.action, held) {
+                    (ASSIGNED, None) => assignees.push(&event.assignee),
                     (UNASSIGNED, Some(i)) => {
                         assignees.swap_remove(i);
                     }
                     _ => {}
                 }
             }
-            let time = assigned_at[same_time[0]];
+            let time = same_time[0].assigned_at;
             match (since, assignees.is_empty()) {
                 (None, false) => since = Some(time),
                 (Some(from), true) => {
@@ -86,53 +75,33 @@ pub(super) fn status(
         }
     }
 
-    let periods = first_created.map_or_else(Vec::new, |first| period_grid(controls.interval, date_of(first), today));
-    let ends: Vec<i64> = periods.iter().map(|p| period_end(controls.interval, *p, today)).collect();
-    let open = open.counts_at(&ends);
-    let assigned = assigned.counts_at(&ends);
+    let grid = PeriodGrid::to_today(controls.interval, first_created, today);
+    let open = open.counts_at(&grid.ends);
+    let assigned = assigned.counts_at(&grid.ends);
     let unassigned = open.iter().zip(&assigned).map(|(o, a)| o - a).collect();
-    Ok(TimeSeries {
-        periods,
-        series: vec![
-            Series { name: "assigned".to_owned(), values: assigned },
-            Series { name: "unassigned".to_owned(), values: unassigned },
-        ],
-    })
+    grid.series([("assigned", assigned), ("unassigned", unassigned)])
 }
 
 /// Assignments per period of each contributor assigned at least `assignments_required`
 /// times within the date range, most assigned first.
-pub(super) fn per_contributor(
-    frame: &Frame,
-    query: Query,
-    controls: &ChartControls,
-) -> Result<TimeSeries, MissingColumn> {
-    let assigned_at = column(frame, query, "assigned_at")?;
-    let action = column(frame, query, "action")?;
-    let assignee = text_column(frame, query, "assignee")?;
-    let assignee_bot = column(frame, query, "assignee_bot")?;
-
-    let events: Vec<(&str, NaiveDate)> = (0..frame.len())
-        .filter(|&r| {
-            action[r] == ASSIGNED
-                && assigned_at[r] != NO_TIME
-                && !assignee[r].is_empty()
-                && !(controls.hide_bots && assignee_bot[r] == 1)
-        })
-        .map(|r| (assignee[r].as_str(), date_of(assigned_at[r])))
+fn per_contributor(rows: &[AssignmentRow], controls: &ChartControls, today: NaiveDate) -> TimeSeries {
+    let events: Vec<(&str, i64)> = rows
+        .iter()
+        .filter(|r| r.action == ASSIGNED && counts(r, controls))
+        .map(|r| (r.assignee.as_str(), r.assigned_at))
         .collect();
     let (Some(first), Some(last)) = (events.iter().map(|e| e.1).min(), events.iter().map(|e| e.1).max()) else {
-        return Ok(TimeSeries::default());
+        return TimeSeries::default();
     };
-    let periods = period_grid(controls.interval, first, last);
+    let grid = PeriodGrid::between(controls.interval, date_of(first), date_of(last), today);
 
     // The threshold (and the order) go by the assignments in the date range, the ones
     // the chart shows; the series themselves cover every period.
     let in_range =
-        |date: &NaiveDate| controls.from.is_none_or(|from| *date >= from) && controls.to.is_none_or(|to| *date <= to);
+        |date: NaiveDate| controls.from.is_none_or(|from| date >= from) && controls.to.is_none_or(|to| date <= to);
     let mut totals: HashMap<&str, u32> = HashMap::new();
-    for (login, date) in &events {
-        if in_range(date) {
+    for (login, at) in &events {
+        if in_range(date_of(*at)) {
             *totals.entry(login).or_default() += 1;
         }
     }
@@ -141,40 +110,39 @@ pub(super) fn per_contributor(
     chosen.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
 
     let slot: HashMap<&str, usize> = chosen.iter().enumerate().map(|(i, (login, _))| (*login, i)).collect();
-    let mut values = vec![vec![0; periods.len()]; chosen.len()];
-    for (login, date) in &events {
-        if let Some(&s) = slot.get(login) {
-            let period = controls.interval.period_start(*date);
-            let index = periods.binary_search(&period).expect("the grid holds every event's period");
-            values[s][index] += 1;
+    let mut values = vec![vec![0; grid.periods.len()]; chosen.len()];
+    for (login, at) in &events {
+        if let (Some(&s), Some(period)) = (slot.get(login), grid.period_of(*at)) {
+            values[s][period] += 1;
         }
     }
     let series =
         chosen.into_iter().zip(values).map(|((login, _), values)| Series { name: login.to_owned(), values }).collect();
-    Ok(TimeSeries { periods, series })
+    TimeSeries { periods: grid.periods, series }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::codec::Column;
     use crate::viz::test_time::{at, d};
     use charts::Interval;
 
     /// One row per event: (item, created, closed, assigned_at, action, assignee, assignee_bot).
     type Row = (i64, i64, i64, i64, i64, &'static str, i64);
 
-    fn frame(rows: &[Row]) -> Frame {
-        let col = |f: fn(&Row) -> i64| Column::I64(rows.iter().map(f).collect());
-        Frame::new()
-            .with_column("repo_id", Column::I64(vec![7; rows.len()]))
-            .with_column("item", col(|r| r.0))
-            .with_column("created", col(|r| r.1))
-            .with_column("closed", col(|r| r.2))
-            .with_column("assigned_at", col(|r| r.3))
-            .with_column("action", col(|r| r.4))
-            .with_column("assignee", Column::Str(rows.iter().map(|r| r.5.to_owned()).collect()))
-            .with_column("assignee_bot", col(|r| r.6))
+    fn frame(rows: &[Row]) -> Vec<AssignmentRow> {
+        rows.iter()
+            .map(|&(item, created, closed, assigned_at, action, assignee, bot)| AssignmentRow {
+                repo_id: 7,
+                item,
+                created,
+                closed,
+                assigned_at,
+                action: action as i32,
+                assignee: assignee.to_owned(),
+                assignee_bot: bot == 1,
+            })
+            .collect()
     }
 
     fn daily(hide_bots: bool) -> ChartControls {
@@ -197,7 +165,7 @@ mod tests {
             (1, c, NO_TIME, at("2024-01-03 10:00:00"), -1, "alice", 0),
             (1, c, NO_TIME, at("2024-01-05 10:00:00"), 1, "alice", 0),
         ]);
-        let out = status(&f, Query::IssueAssignments, &daily(true), d("2024-01-06")).unwrap();
+        let out = status(&f, &daily(true), d("2024-01-06"));
         // Ends Jan 2..Jan 7 at 00:00: assigned from Jan 2 10:00 to Jan 3 10:00, then from
         // Jan 5 10:00 on.
         assert_eq!(out.periods.len(), 6);
@@ -215,7 +183,7 @@ mod tests {
             (2, c, NO_TIME, at("2024-01-03 11:00:00"), 1, "alice", 0), // already assigned
             (2, c, NO_TIME, at("2024-01-04 10:00:00"), -1, "alice", 0),
         ]);
-        let out = status(&f, Query::PrAssignments, &daily(true), d("2024-01-05")).unwrap();
+        let out = status(&f, &daily(true), d("2024-01-05"));
         // t = Jan 2: nobody; Jan 3: {alice, bob}; Jan 4: {alice}; Jan 5, Jan 6: nobody
         // (alice's second assignment did not count twice).
         assert_eq!(values(&out, "assigned"), [0, 1, 1, 0, 0]);
@@ -230,7 +198,7 @@ mod tests {
             // Open from Jan 1 12:00 to Jan 2 12:00, assigned at 13:00 on Jan 1.
             (4, at("2024-01-01 12:00:00"), at("2024-01-02 12:00:00"), at("2024-01-01 13:00:00"), 1, "alice", 0),
         ]);
-        let out = status(&f, Query::IssueAssignments, &daily(true), d("2024-01-03")).unwrap();
+        let out = status(&f, &daily(true), d("2024-01-03"));
         // t = Jan 2: both open, 4 assigned; t = Jan 3: only 3 (closed at t); t = Jan 4: none.
         assert_eq!(out.periods, vec![d("2024-01-01"), d("2024-01-02"), d("2024-01-03")]);
         assert_eq!(values(&out, "assigned"), [1, 0, 0]);
@@ -241,9 +209,9 @@ mod tests {
     fn bot_assignees_count_only_when_bots_are_shown() {
         let f = frame(&[(5, at("2024-01-01 00:00:00"), NO_TIME, at("2024-01-01 06:00:00"), 1, "helper[bot]", 1)]);
         // One period, read at Jan 2 00:00.
-        let hidden = status(&f, Query::PrAssignments, &daily(true), d("2024-01-01")).unwrap();
+        let hidden = status(&f, &daily(true), d("2024-01-01"));
         assert_eq!((values(&hidden, "assigned"), values(&hidden, "unassigned")), (&[0][..], &[1][..]));
-        let shown = status(&f, Query::PrAssignments, &daily(false), d("2024-01-01")).unwrap();
+        let shown = status(&f, &daily(false), d("2024-01-01"));
         assert_eq!((values(&shown, "assigned"), values(&shown, "unassigned")), (&[1][..], &[0][..]));
     }
 
@@ -252,7 +220,7 @@ mod tests {
         vec![(9, at("2023-12-01 00:00:00"), NO_TIME, at(time), action, login, bot); n]
     }
 
-    fn contributors_frame() -> Frame {
+    fn contributors_frame() -> Vec<AssignmentRow> {
         let rows: Vec<Row> = [
             // alice: 3 in February, plus one at 23:30 UTC on Jan 31 (January, out of range).
             assignments("alice", 0, "2024-01-31 23:30:00", 1, 1),
@@ -282,7 +250,7 @@ mod tests {
             assignments_required: 3,
             ..ChartControls::default()
         };
-        let out = per_contributor(&contributors_frame(), Query::IssueAssignments, &controls).unwrap();
+        let out = per_contributor(&contributors_frame(), &controls, d("2030-01-01"));
         // Grid: January (alice's Jan 31 23:30 UTC) to March (bob). In range: dave 4,
         // alice 3, erin 3, bob 2 (out), the bot hidden.
         assert_eq!(out.periods, vec![d("2024-01-01"), d("2024-02-01"), d("2024-03-01")]);
@@ -293,31 +261,19 @@ mod tests {
 
         // All time, bots shown: bob 7, then the bot 5, alice 4, dave 4, erin 3.
         let all = ChartControls { from: None, to: None, hide_bots: false, ..controls };
-        let out = per_contributor(&contributors_frame(), Query::IssueAssignments, &all).unwrap();
+        let out = per_contributor(&contributors_frame(), &all, d("2030-01-01"));
         assert_eq!(names(&out), ["bob", "bot[bot]", "alice", "dave", "erin"]);
         assert_eq!(values(&out, "bob"), [0, 2, 5]);
         assert_eq!(values(&out, "bot[bot]"), [0, 5, 0]);
     }
 
     #[test]
-    fn a_missing_column_is_an_error() {
-        let f = Frame::new()
-            .with_column("assigned_at", Column::I64(vec![1]))
-            .with_column("action", Column::I64(vec![1]))
-            .with_column("assignee_bot", Column::I64(vec![0]));
-        let err = per_contributor(&f, Query::PrAssignments, &ChartControls::default()).unwrap_err();
-        assert!(err.to_string().ends_with("column assignee"), "{err}");
-        let err = status(&f, Query::IssueAssignments, &ChartControls::default(), d("2024-01-01")).unwrap_err();
-        assert!(err.to_string().contains("issue_assignments"), "{err}");
-    }
-
-    #[test]
     fn an_empty_frame_gives_empty_periods() {
-        let out = status(&frame(&[]), Query::PrAssignments, &ChartControls::default(), d("2024-01-01")).unwrap();
+        let out = status(&frame(&[]), &ChartControls::default(), d("2024-01-01"));
         assert!(out.periods.is_empty());
         assert_eq!(names(&out), ["assigned", "unassigned"]);
         assert!(out.series.iter().all(|s| s.values.is_empty()));
-        let out = per_contributor(&frame(&[]), Query::PrAssignments, &ChartControls::default()).unwrap();
+        let out = per_contributor(&frame(&[]), &ChartControls::default(), d("2030-01-01"));
         assert!(out.periods.is_empty() && out.series.is_empty());
     }
 
@@ -352,9 +308,10 @@ mod tests {
         }
         let today = d("2024-03-01");
         for hide_bots in [true, false] {
-            let out = status(&frame(&rows), Query::PrAssignments, &daily(hide_bots), today).unwrap();
+            let out = status(&frame(&rows), &daily(hide_bots), today);
             for (i, period) in out.periods.iter().enumerate() {
-                let t = period_end(Interval::Day, *period, today);
+                // A day is read at the next midnight (the grid never passes today).
+                let t = period.succ_opt().unwrap().and_hms_opt(0, 0, 0).unwrap().and_utc().timestamp();
                 let (mut assigned, mut unassigned) = (0, 0);
                 for item in 0..40 {
                     let mut own: Vec<&Row> = rows.iter().filter(|r| r.0 == item).collect();

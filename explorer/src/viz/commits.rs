@@ -1,47 +1,57 @@
-use charts::{ChartControls, TimeSeries};
-use chrono::DateTime;
+use std::collections::HashSet;
 
-use super::{column, MissingColumn};
-use crate::{codec::Frame, Query};
+use charts::{ChartControls, ChartId, TimeSeries};
+use chrono::{DateTime, NaiveDate};
+
+use super::{draw, shown, Transform};
+use crate::augur::queries::{CommitRow, Commits};
+
+pub(super) fn transforms() -> Vec<Transform> {
+    vec![draw::<Commits>(ChartId::CommitsOverTime, commits_over_time)]
+}
 
 /// Distinct commits per period (a commit in several selected repos counts once); commits
 /// by bot accounts are left out when the bot filter is on.
-pub(super) fn commits_over_time(frame: &Frame, controls: &ChartControls) -> Result<TimeSeries, MissingColumn> {
-    let commits = column(frame, Query::Commits, "commit")?;
-    let author_ts = column(frame, Query::Commits, "author_ts")?;
-    let author_bot = column(frame, Query::Commits, "author_bot")?;
-    // The same commit in two selected repos is one commit.
-    let mut seen = std::collections::HashSet::with_capacity(commits.len());
-    let dates = (0..commits.len())
-        .filter(|&i| !(controls.hide_bots && author_bot[i] == 1))
-        .filter(|&i| seen.insert(commits[i]))
-        .filter_map(|i| DateTime::from_timestamp(author_ts[i], 0))
+fn commits_over_time(rows: &[CommitRow], controls: &ChartControls, _today: NaiveDate) -> TimeSeries {
+    let mut seen = HashSet::with_capacity(rows.len());
+    let dates = rows
+        .iter()
+        .filter(|r| shown(controls, r.author_bot))
+        .filter(|r| seen.insert(r.commit))
+        .filter_map(|r| DateTime::from_timestamp(r.author_ts, 0))
         .map(|t| t.date_naive());
-    Ok(TimeSeries::count_by_period(controls.interval, "commits", dates))
+    TimeSeries::count_by_period(controls.interval, "commits", dates)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::codec::Column;
+    use crate::augur::queries::CommitHash;
     use charts::Interval;
-    use chrono::{FixedOffset, NaiveDate, TimeZone};
+    use chrono::{FixedOffset, TimeZone};
 
     fn ts(offset_minutes: i32, y: i32, m: u32, d: u32, h: u32, min: u32) -> i64 {
         FixedOffset::east_opt(offset_minutes * 60).unwrap().with_ymd_and_hms(y, m, d, h, min, 0).unwrap().timestamp()
     }
 
     /// Rows of (repo, commit, author time); commits numbered 900 and up are by a bot.
-    fn frame(rows: &[(i64, i64, i64)]) -> Frame {
-        Frame::new()
-            .with_column("repo_id", Column::I64(rows.iter().map(|r| r.0).collect()))
-            .with_column("commit", Column::I64(rows.iter().map(|r| r.1).collect()))
-            .with_column("author_ts", Column::I64(rows.iter().map(|r| r.2).collect()))
-            .with_column("author_bot", Column::I64(rows.iter().map(|r| i64::from(r.1 >= 900)).collect()))
+    fn commits(rows: &[(i64, i64, i64)]) -> Vec<CommitRow> {
+        rows.iter()
+            .map(|&(repo_id, commit, author_ts)| CommitRow {
+                repo_id,
+                commit: CommitHash(commit),
+                author_ts,
+                author_bot: commit >= 900,
+            })
+            .collect()
+    }
+
+    fn draw(rows: &[CommitRow], controls: &ChartControls) -> TimeSeries {
+        commits_over_time(rows, controls, NaiveDate::from_ymd_opt(2030, 1, 1).unwrap())
     }
 
     fn months(interval: Interval, rows: &[(i64, i64, i64)]) -> TimeSeries {
-        commits_over_time(&frame(rows), &ChartControls { interval, ..ChartControls::default() }).unwrap()
+        draw(&commits(rows), &ChartControls { interval, ..ChartControls::default() })
     }
 
     #[test]
@@ -71,16 +81,9 @@ mod tests {
     #[test]
     fn bot_commits_count_only_when_bots_are_shown() {
         let t = ts(0, 2024, 3, 4, 10, 0);
-        let rows = frame(&[(1, 42, t), (1, 900, t), (1, 901, t)]);
-        let hidden = commits_over_time(&rows, &ChartControls::default()).unwrap();
-        let shown = commits_over_time(&rows, &ChartControls { hide_bots: false, ..ChartControls::default() }).unwrap();
+        let rows = commits(&[(1, 42, t), (1, 900, t), (1, 901, t)]);
+        let hidden = draw(&rows, &ChartControls::default());
+        let shown = draw(&rows, &ChartControls { hide_bots: false, ..ChartControls::default() });
         assert_eq!((hidden.series[0].values.clone(), shown.series[0].values.clone()), (vec![1], vec![3]));
-    }
-
-    #[test]
-    fn a_frame_without_the_needed_column_is_an_error() {
-        let frame = Frame::new().with_column("repo_id", Column::I64(vec![1]));
-        let err = commits_over_time(&frame, &ChartControls::default()).unwrap_err();
-        assert!(err.to_string().contains("commit"));
     }
 }

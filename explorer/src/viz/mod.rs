@@ -1,98 +1,88 @@
-//! From cached query frames to chart data: the visualization logic, run on the web tier
-//! so that control changes redraw from the cache without a new job.
+//! From cached query rows to chart data: the visualization logic, run on the web tier so
+//! that control changes redraw from the cache without a new job.
 //!
-//! Shared conventions: periods are UTC calendar periods; a state "at the end of a period"
-//! (open items, staleness, assignment) is read at the instant the next period starts, or
-//! at the end of `today` for the current period; the date range keeps the periods that
-//! overlap it.
+//! Each module lists its charts' transforms in `transforms()`: a transform names the chart,
+//! and through the type of the rows it reads, the query. The toolkit every transform shares:
+//! [`grid::PeriodGrid`] (UTC calendar periods, their bounds and the instants their state is
+//! read at), [`spans::Spans`] (how many time spans hold each instant), [`items::by_item`]
+//! (rows grouped per PR or issue, in time order) and [`shown`] (the bot filter).
+//!
+//! Shared conventions: a state "at the end of a period" (open items, staleness, assignment)
+//! is read at the instant the next period starts, or at the end of `today` for the current
+//! period; the date range keeps the periods that overlap it.
 
 mod assignment;
 mod commits;
+mod grid;
+mod items;
 mod lifecycle;
 mod response;
 mod spans;
 
-use charts::{ChartControls, ChartId, Interval, TimeSeries};
-use chrono::{DateTime, NaiveDate};
+use std::sync::LazyLock;
 
-use crate::{codec::Frame, Query};
+use charts::{ChartControls, ChartId, TimeSeries};
+use chrono::NaiveDate;
+
+use crate::{
+    augur::queries::{AugurQuery, MissingColumn, QueryRow},
+    codec::Frame,
+    Query,
+};
+
+/// How one chart is drawn from its query's rows.
+pub struct Transform {
+    pub chart: ChartId,
+    pub query: Query,
+    draw: Box<dyn Fn(Frame, &ChartControls, NaiveDate) -> Result<TimeSeries, MissingColumn> + Send + Sync>,
+}
+
+/// The shape every transform has: the query's rows, the controls, and today (UTC), which
+/// ends the current period.
+type Draw<R> = fn(&[R], &ChartControls, NaiveDate) -> TimeSeries;
+
+/// `chart`, drawn by `transform` from the rows of query `Q`.
+fn draw<Q: AugurQuery>(chart: ChartId, transform: Draw<Q::Row>) -> Transform {
+    Transform {
+        chart,
+        query: Query::of::<Q>(),
+        draw: Box::new(move |frame, controls, today| Ok(transform(&Q::Row::from_frame(frame)?, controls, today))),
+    }
+}
+
+/// Every chart's transform, in chart order.
+static TRANSFORMS: LazyLock<Vec<Transform>> = LazyLock::new(|| {
+    let modules = [commits::transforms, lifecycle::transforms, response::transforms, assignment::transforms];
+    let mut all: Vec<Transform> = modules.into_iter().flat_map(|transforms| transforms()).collect();
+    all.sort_by_key(|t| t.chart);
+    all
+});
+
+/// The chart's transform. Every chart has one (a test checks), so a missing one is a bug.
+pub fn transform(chart: ChartId) -> &'static Transform {
+    let index = TRANSFORMS.binary_search_by_key(&chart, |t| t.chart);
+    &TRANSFORMS[index.unwrap_or_else(|_| panic!("chart {} has no transform", chart.slug()))]
+}
 
 /// The query whose result a chart is drawn from.
 pub fn query_for(chart: ChartId) -> Query {
-    match chart {
-        ChartId::CommitsOverTime => Query::Commits,
-        ChartId::PrsOverTime | ChartId::PrStaleness => Query::Prs,
-        ChartId::PrFirstResponse | ChartId::PrEngagement => Query::PrResponses,
-        ChartId::PrReviewStatus | ChartId::PrReviewAssignment => Query::PrAssignments,
-        ChartId::IssuesOverTime | ChartId::IssueStaleness => Query::Issues,
-        ChartId::IssueAssignmentStatus | ChartId::IssueAssignment => Query::IssueAssignments,
-    }
+    transform(chart).query
 }
 
-#[derive(Debug, thiserror::Error)]
-#[error("cached {query} result lacks column {column}")]
-pub struct MissingColumn {
-    query: &'static str,
-    column: &'static str,
-}
-
-/// Draws `chart` from its query's frame. `today` (UTC) ends the current period.
+/// Draws `chart` from its query's cached frame. `today` (UTC) ends the current period.
 pub fn build(
     chart: ChartId,
-    frame: &Frame,
+    frame: Frame,
     controls: &ChartControls,
     today: NaiveDate,
 ) -> Result<TimeSeries, MissingColumn> {
-    let series = match chart {
-        ChartId::CommitsOverTime => commits::commits_over_time(frame, controls)?,
-        ChartId::PrsOverTime => lifecycle::prs_over_time(frame, controls, today)?,
-        ChartId::PrStaleness => lifecycle::staleness(frame, Query::Prs, controls, today)?,
-        ChartId::IssuesOverTime => lifecycle::issues_over_time(frame, controls, today)?,
-        ChartId::IssueStaleness => lifecycle::staleness(frame, Query::Issues, controls, today)?,
-        ChartId::PrFirstResponse => response::first_response(frame, controls, today)?,
-        ChartId::PrEngagement => response::engagement(frame, controls, today)?,
-        ChartId::PrReviewStatus => assignment::status(frame, Query::PrAssignments, controls, today)?,
-        ChartId::IssueAssignmentStatus => assignment::status(frame, Query::IssueAssignments, controls, today)?,
-        ChartId::PrReviewAssignment => assignment::per_contributor(frame, Query::PrAssignments, controls)?,
-        ChartId::IssueAssignment => assignment::per_contributor(frame, Query::IssueAssignments, controls)?,
-    };
+    let series = (transform(chart).draw)(frame, controls, today)?;
     Ok(series.within(controls.interval, controls.from, controls.to))
 }
 
-fn column<'a>(frame: &'a Frame, query: Query, column: &'static str) -> Result<&'a [i64], MissingColumn> {
-    frame.i64(column).ok_or(MissingColumn { query: query.name(), column })
-}
-
-fn text_column<'a>(frame: &'a Frame, query: Query, column: &'static str) -> Result<&'a [String], MissingColumn> {
-    frame.str(column).ok_or(MissingColumn { query: query.name(), column })
-}
-
-/// The UTC date of a timestamp in seconds.
-fn date_of(ts: i64) -> NaiveDate {
-    DateTime::from_timestamp(ts, 0).map(|t| t.date_naive()).unwrap_or_default()
-}
-
-/// Seconds since the epoch at the start of `date` (00:00 UTC).
-fn start_of(date: NaiveDate) -> i64 {
-    date.and_hms_opt(0, 0, 0).expect("midnight exists").and_utc().timestamp()
-}
-
-/// The start of every period from the one holding `first` to the one holding `last`.
-fn period_grid(interval: Interval, first: NaiveDate, last: NaiveDate) -> Vec<NaiveDate> {
-    let mut periods = Vec::new();
-    let mut period = interval.period_start(first);
-    while period <= last {
-        periods.push(period);
-        period = interval.next_period(period);
-    }
-    periods
-}
-
-/// The instant a period's state is read at: when the next period starts, or the end of
-/// `today` for the period still running.
-fn period_end(interval: Interval, start: NaiveDate, today: NaiveDate) -> i64 {
-    let end_of_today = today.succ_opt().unwrap_or(today);
-    start_of(interval.next_period(start).min(end_of_today))
+/// The bot filter: whether a row by (or about) an account whose type is Bot is shown.
+fn shown(controls: &ChartControls, is_bot: bool) -> bool {
+    !(controls.hide_bots && is_bot)
 }
 
 /// Time helpers for the transforms' tests.
@@ -114,19 +104,39 @@ mod test_time {
 mod tests {
     use super::*;
 
-    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
-        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    #[test]
+    fn every_chart_has_exactly_one_transform_on_a_registered_query() {
+        assert_eq!(TRANSFORMS.len(), ChartId::ALL.len(), "a chart has two transforms, or one has none");
+        for chart in ChartId::ALL {
+            let query = transform(*chart).query;
+            assert_eq!(transform(*chart).chart, *chart);
+            assert!(Query::ALL.contains(&query), "{} reads {}, which Query::ALL lacks", chart.slug(), query.name());
+        }
     }
 
     #[test]
-    fn the_current_period_ends_with_today() {
-        assert_eq!(period_end(Interval::Month, d(2024, 1, 1), d(2024, 6, 1)), start_of(d(2024, 2, 1)));
-        assert_eq!(period_end(Interval::Month, d(2024, 6, 1), d(2024, 6, 10)), start_of(d(2024, 6, 11)));
+    fn a_frame_without_the_rows_columns_is_an_error_not_a_panic() {
+        let frame = Frame::new().with_column("repo_id", crate::codec::Column::I64(vec![1]));
+        for chart in ChartId::ALL {
+            let err = build(*chart, frame.clone(), &ChartControls::for_chart(*chart), test_time::d("2024-01-01"));
+            assert!(err.is_err(), "{}", chart.slug());
+        }
     }
 
+    /// The README's chart table lists every chart, in registry order, with its query.
     #[test]
-    fn the_grid_covers_both_ends() {
-        let grid = period_grid(Interval::Week, d(2024, 1, 3), d(2024, 1, 15));
-        assert_eq!(grid, vec![d(2024, 1, 1), d(2024, 1, 8), d(2024, 1, 15)]);
+    fn the_readme_chart_table_matches_the_registry() {
+        let readme = include_str!("../../../README.md");
+        let rows: Vec<(&str, &str)> = readme
+            .lines()
+            .filter_map(|line| {
+                let cells: Vec<&str> = line.split('|').map(str::trim).collect();
+                let id = cells.get(1)?.strip_prefix('`')?.strip_suffix('`')?;
+                ChartId::from_slug(id)?;
+                Some((id, *cells.get(3)?))
+            })
+            .collect();
+        let want: Vec<(&str, &str)> = ChartId::ALL.iter().map(|c| (c.slug(), query_for(*c).name())).collect();
+        assert_eq!(rows, want, "README.md's chart table (id, series, query, controls)");
     }
 }

@@ -3,26 +3,29 @@
 //! within `response_days` of creation (`first_response`) or any response in the last
 //! `response_days` (`engagement`).
 
-use charts::{ChartControls, Series, TimeSeries};
+use charts::{ChartControls, ChartId, TimeSeries};
 use chrono::NaiveDate;
 
-use super::{column, date_of, period_end, period_grid, spans::Spans, MissingColumn};
-use crate::{codec::Frame, queries::NO_TIME, Query};
+use super::{draw, grid::PeriodGrid, items::by_item, shown, spans::Spans, Transform};
+use crate::augur::queries::{PrResponses, ResponseRow, NO_TIME};
 
 const DAY: i64 = 86_400;
 
+pub(super) fn transforms() -> Vec<Transform> {
+    vec![
+        draw::<PrResponses>(ChartId::PrFirstResponse, first_response),
+        draw::<PrResponses>(ChartId::PrEngagement, engagement),
+    ]
+}
+
 /// Open PRs at each period end, and those whose first response came within
 /// `response_days` of creation and before that instant.
-pub(super) fn first_response(
-    frame: &Frame,
-    controls: &ChartControls,
-    today: NaiveDate,
-) -> Result<TimeSeries, MissingColumn> {
+fn first_response(rows: &[ResponseRow], controls: &ChartControls, today: NaiveDate) -> TimeSeries {
     let window = i64::from(controls.response_days) * DAY;
     let mut open = Spans::default();
     let mut responded = Spans::default();
-    let prs = Prs::read(frame, controls)?;
-    for pr in prs.iter() {
+    let prs = prs(rows, controls);
+    for pr in &prs {
         open.push(pr.created, pr.closed);
         // Only the first response counts: a late first one is never made up for.
         if let Some(&first) = pr.messages.first() {
@@ -31,25 +34,21 @@ pub(super) fn first_response(
             }
         }
     }
-    Ok(draw(prs.first_created, controls, today, [("open", open), ("responded", responded)]))
+    counted(&prs, controls, today, [("open", open), ("responded", responded)])
 }
 
 /// Open PRs at each period end, and those with a response in the `response_days` before it.
-pub(super) fn engagement(
-    frame: &Frame,
-    controls: &ChartControls,
-    today: NaiveDate,
-) -> Result<TimeSeries, MissingColumn> {
+fn engagement(rows: &[ResponseRow], controls: &ChartControls, today: NaiveDate) -> TimeSeries {
     let window = i64::from(controls.response_days) * DAY;
     let mut open = Spans::default();
     let mut engaged = Spans::default();
-    let prs = Prs::read(frame, controls)?;
-    for pr in prs.iter() {
+    let prs = prs(rows, controls);
+    for pr in &prs {
         open.push(pr.created, pr.closed);
         // A message at m engages the PR for the instants t in (m, m + window]; merging
         // the overlapping spans keeps each PR counted once per instant.
         let mut span: Option<(i64, i64)> = None;
-        for &m in pr.messages {
+        for &m in &pr.messages {
             span = match span {
                 Some((from, until)) if m <= until => Some((from, m + window)),
                 Some((from, until)) => {
@@ -63,98 +62,71 @@ pub(super) fn engagement(
             engaged.push(from.max(pr.created), until.min(pr.closed));
         }
     }
-    Ok(draw(prs.first_created, controls, today, [("open", open), ("engaged", engaged)]))
+    counted(&prs, controls, today, [("open", open), ("engaged", engaged)])
 }
 
-/// The periods from the one of `first_created` to today, with each series counted at
-/// every period end.
-fn draw<const N: usize>(
-    first_created: Option<i64>,
+/// The periods from the one of the first PR to today, with each series counted at every
+/// period end.
+fn counted<const N: usize>(
+    prs: &[Pr],
     controls: &ChartControls,
     today: NaiveDate,
     series: [(&str, Spans); N],
 ) -> TimeSeries {
-    let periods = first_created.map_or_else(Vec::new, |first| period_grid(controls.interval, date_of(first), today));
-    let ends: Vec<i64> = periods.iter().map(|p| period_end(controls.interval, *p, today)).collect();
-    let series = series
-        .into_iter()
-        .map(|(name, spans)| Series { name: name.to_owned(), values: spans.counts_at(&ends) })
-        .collect();
-    TimeSeries { periods, series }
+    let grid = PeriodGrid::to_today(controls.interval, prs.iter().map(|pr| pr.created).min(), today);
+    let counts = series.map(|(name, spans)| (name, spans.counts_at(&grid.ends)));
+    grid.series(counts)
 }
 
-/// The PR rows of a frame, grouped per PR.
-struct Prs {
-    groups: Vec<(i64, i64, Vec<i64>)>,
-    first_created: Option<i64>,
-}
-
-struct Pr<'a> {
+/// A PR as these charts see it.
+struct Pr {
     created: i64,
     /// `i64::MAX` while open.
     closed: i64,
     /// The times of the messages that count as a response, ascending.
-    messages: &'a [i64],
+    messages: Vec<i64>,
 }
 
-impl Prs {
-    fn read(frame: &Frame, controls: &ChartControls) -> Result<Prs, MissingColumn> {
-        let query = Query::PrResponses;
-        let repo = column(frame, query, "repo_id")?;
-        let pr = column(frame, query, "pr")?;
-        let created = column(frame, query, "created")?;
-        let closed = column(frame, query, "closed")?;
-        let message_at = column(frame, query, "message_at")?;
-        let by_author = column(frame, query, "by_author")?;
-        let message_bot = column(frame, query, "message_bot")?;
-
-        let mut rows: Vec<usize> = (0..frame.len()).collect();
-        rows.sort_unstable_by_key(|&r| (repo[r], pr[r], message_at[r]));
-        let mut groups = Vec::new();
-        for group in rows.chunk_by(|&a, &b| (repo[a], pr[a]) == (repo[b], pr[b])) {
-            let first = group[0];
-            if created[first] == NO_TIME {
-                continue;
-            }
-            let messages = group
+/// The PRs of the rows (one row per message, or one without a message), with the messages
+/// that count as a response: dated, not by the author, and not by a hidden bot.
+fn prs(rows: &[ResponseRow], controls: &ChartControls) -> Vec<Pr> {
+    let grouped = by_item(rows, |r| (r.repo_id, r.pr), |r| r.message_at);
+    grouped
+        .groups()
+        .filter(|group| group[0].created != NO_TIME)
+        .map(|group| Pr {
+            created: group[0].created,
+            closed: if group[0].closed == NO_TIME { i64::MAX } else { group[0].closed },
+            messages: group
                 .iter()
-                .filter(|&&r| {
-                    message_at[r] != NO_TIME && by_author[r] == 0 && !(controls.hide_bots && message_bot[r] == 1)
-                })
-                .map(|&r| message_at[r])
-                .collect();
-            let closed = if closed[first] == NO_TIME { i64::MAX } else { closed[first] };
-            groups.push((created[first], closed, messages));
-        }
-        let first_created = groups.iter().map(|g| g.0).min();
-        Ok(Prs { groups, first_created })
-    }
-
-    fn iter(&self) -> impl Iterator<Item = Pr<'_>> {
-        self.groups.iter().map(|(created, closed, messages)| Pr { created: *created, closed: *closed, messages })
-    }
+                .filter(|r| r.message_at != NO_TIME && !r.by_author && shown(controls, r.message_bot))
+                .map(|r| r.message_at)
+                .collect(),
+        })
+        .collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::codec::Column;
     use crate::viz::test_time::{at, d};
     use charts::Interval;
 
     /// One row per message: (pr, created, closed, message_at, by_author, message_bot).
     type Row = (i64, i64, i64, i64, i64, i64);
 
-    fn frame(rows: &[Row]) -> Frame {
-        let col = |f: fn(&Row) -> i64| Column::I64(rows.iter().map(f).collect());
-        Frame::new()
-            .with_column("repo_id", Column::I64(vec![7; rows.len()]))
-            .with_column("pr", col(|r| r.0))
-            .with_column("created", col(|r| r.1))
-            .with_column("closed", col(|r| r.2))
-            .with_column("message_at", col(|r| r.3))
-            .with_column("by_author", col(|r| r.4))
-            .with_column("message_bot", col(|r| r.5))
+    fn frame(rows: &[Row]) -> Vec<ResponseRow> {
+        rows.iter()
+            .map(|&(pr, created, closed, message_at, by_author, message_bot)| ResponseRow {
+                repo_id: 7,
+                pr,
+                created,
+                closed,
+                message_at,
+                by_author: by_author == 1,
+                message_bot: message_bot == 1,
+            })
+            .collect()
     }
 
     fn daily(response_days: u32, hide_bots: bool) -> ChartControls {
@@ -173,7 +145,7 @@ mod tests {
             (1, created, NO_TIME, at("2024-01-02 09:00:00"), 0, 0), // 23 h after creation
             (2, created, NO_TIME, NO_TIME, 0, 0),                   // never a message
         ]);
-        let out = first_response(&f, &daily(2, true), d("2024-01-04")).unwrap();
+        let out = first_response(&f, &daily(2, true), d("2024-01-04"));
         // Period ends: Jan 2, 3, 4, 5 at 00:00. Both PRs are open throughout; PR 1's first
         // response (Jan 2 09:00) is before the end of Jan 2 but after the end of Jan 1.
         assert_eq!(out.periods, vec![d("2024-01-01"), d("2024-01-02"), d("2024-01-03"), d("2024-01-04")]);
@@ -189,7 +161,7 @@ mod tests {
             (1, created, NO_TIME, at("2024-01-04 00:00:00"), 0, 0), // later still
             (2, created, NO_TIME, at("2024-01-03 00:00:00"), 0, 0), // exactly 2 days: in time
         ]);
-        let out = first_response(&f, &daily(2, true), d("2024-01-04")).unwrap();
+        let out = first_response(&f, &daily(2, true), d("2024-01-04"));
         // Ends Jan 2, 3, 4, 5 at 00:00; PR 2's response counts once strictly before the end
         // (from the end of Jan 3 on); PR 1 never.
         assert_eq!(values(&out, "open"), [2, 2, 2, 2]);
@@ -204,10 +176,10 @@ mod tests {
             (1, created, NO_TIME, at("2024-01-05 00:00:00"), 0, 0), // a person, too late
         ]);
         // Ends Jan 2 and Jan 3 at 00:00. Hidden: the first response is the late one.
-        let hidden = first_response(&f, &daily(2, true), d("2024-01-02")).unwrap();
+        let hidden = first_response(&f, &daily(2, true), d("2024-01-02"));
         assert_eq!(values(&hidden, "open"), [1, 1]);
         assert_eq!(values(&hidden, "responded"), [0, 0]);
-        let shown = first_response(&f, &daily(2, false), d("2024-01-02")).unwrap();
+        let shown = first_response(&f, &daily(2, false), d("2024-01-02"));
         assert_eq!(values(&shown, "responded"), [1, 1]);
     }
 
@@ -216,7 +188,7 @@ mod tests {
         let f = frame(&[(1, at("2024-01-30 00:00:00"), NO_TIME, at("2024-01-31 23:30:00"), 0, 0)]);
         let controls = ChartControls { interval: Interval::Month, ..ChartControls::default() };
         // Ends: Feb 1 00:00 UTC, then the end of today (Feb 16 00:00).
-        let out = first_response(&f, &controls, d("2024-02-15")).unwrap();
+        let out = first_response(&f, &controls, d("2024-02-15"));
         assert_eq!(out.periods, vec![d("2024-01-01"), d("2024-02-01")]);
         assert_eq!(values(&out, "responded"), [1, 1]);
     }
@@ -231,7 +203,7 @@ mod tests {
             (1, jan1, NO_TIME, at("2024-01-07 12:00:00"), 0, 0),
             (2, jan1, at("2024-01-03 00:00:00"), at("2024-01-02 06:00:00"), 0, 0),
         ]);
-        let out = engagement(&f, &daily(2, true), d("2024-01-10")).unwrap();
+        let out = engagement(&f, &daily(2, true), d("2024-01-10"));
         // End t of day D is D+1 00:00; the window is [t - 2 days, t).
         // PR 1: Jan 1 (t=Jan 2): the Jan 2 00:00 message is not before t -> 0.
         //   Jan 2 (t=Jan 3): two messages, still one PR -> 1. Jan 3 (t=Jan 4, window from
@@ -243,24 +215,15 @@ mod tests {
     }
 
     #[test]
-    fn a_missing_column_is_an_error() {
-        let f = Frame::new().with_column("pr", Column::I64(vec![1]));
-        let err = first_response(&f, &ChartControls::default(), d("2024-01-01")).unwrap_err();
-        assert!(err.to_string().contains("repo_id"), "{err}");
-        let err = engagement(&f, &ChartControls::default(), d("2024-01-01")).unwrap_err();
-        assert!(err.to_string().contains("pr_responses"), "{err}");
-    }
-
-    #[test]
     fn an_empty_frame_gives_named_empty_series() {
         let f = frame(&[]);
-        let out = first_response(&f, &ChartControls::default(), d("2024-01-01")).unwrap();
+        let out = first_response(&f, &ChartControls::default(), d("2024-01-01"));
         assert!(out.periods.is_empty());
         assert_eq!(
             out.series.iter().map(|s| (s.name.as_str(), s.values.len())).collect::<Vec<_>>(),
             [("open", 0), ("responded", 0)]
         );
-        let out = engagement(&f, &ChartControls::default(), d("2024-01-01")).unwrap();
+        let out = engagement(&f, &ChartControls::default(), d("2024-01-01"));
         assert!(out.periods.is_empty());
         assert_eq!(out.series.iter().map(|s| s.name.as_str()).collect::<Vec<_>>(), ["open", "engaged"]);
     }
@@ -288,10 +251,11 @@ mod tests {
         for hide_bots in [true, false] {
             let controls = daily(3, hide_bots);
             let window = 3 * DAY;
-            let first = first_response(&frame(&rows), &controls, today).unwrap();
-            let engaged = engagement(&frame(&rows), &controls, today).unwrap();
+            let first = first_response(&frame(&rows), &controls, today);
+            let engaged = engagement(&frame(&rows), &controls, today);
             for (i, period) in first.periods.iter().enumerate() {
-                let t = period_end(Interval::Day, *period, today);
+                // A day is read at the next midnight (the grid never passes today).
+                let t = period.succ_opt().unwrap().and_hms_opt(0, 0, 0).unwrap().and_utc().timestamp();
                 let (mut open, mut responded, mut active) = (0, 0, 0);
                 let mut prs: Vec<i64> = rows.iter().map(|r| r.0).collect();
                 prs.dedup();

@@ -1,19 +1,8 @@
-use sqlx::PgPool;
+use super::{query_row, AugurQuery};
 
-use super::{ints, PartSink};
-use crate::{
-    codec::{Column, Frame},
-    RepoSet,
-};
-
-pub const VERSION: u32 = 1;
-
-/// Which explorer assignment view to read.
-#[derive(Clone, Copy, Debug)]
-pub enum Items {
-    PullRequests,
-    Issues,
-}
+/// The `action` of an assignment event.
+pub const ASSIGNED: i32 = 1;
+pub const UNASSIGNED: i32 = -1;
 
 // Both queries: one row per assigned/unassigned event of a PR or issue, or one row without
 // an event for an item never assigned (the views' LEFT JOIN). Augur's naive timestamps hold
@@ -78,33 +67,41 @@ const ISSUE_SQL: &str = assignments_sql!(
     "AND i.pull_request IS NULL AND i.pull_request_id IS NULL"
 );
 
-/// Frame columns: `repo_id`, `item` (pull_request_id or issue_id), `created`, `closed`
-/// ([`NO_TIME`] while open), `assigned_at` ([`NO_TIME`] for a row without an event),
-/// `action` (1 assigned, -1 unassigned, 0 no event), `assignee` (a string, "" without an
-/// event), `assignee_bot` (the assignee's GitHub account is a Bot).
-///
-/// [`NO_TIME`]: super::NO_TIME
-pub async fn run(db: &PgPool, repos: &RepoSet, items: Items, sink: &mut PartSink<'_>) -> Result<(), sqlx::Error> {
-    let sql = match items {
-        Items::PullRequests => PR_SQL,
-        Items::Issues => ISSUE_SQL,
-    };
-    let rows = sqlx::query_as::<_, Row>(sql).bind(repos.ids()).fetch(db);
-    super::by_repo(rows, repos, |r| r.0, frame_of, sink).await
+/// The review assignments of pull requests.
+pub struct PrAssignments;
+
+impl AugurQuery for PrAssignments {
+    const NAME: &'static str = "pr_assignments";
+    const VERSION: u32 = 1;
+    type Row = AssignmentRow;
+    const SQL: &'static str = PR_SQL;
 }
 
-/// (repo_id, item, created, closed, assigned_at, action, assignee, assignee_bot)
-type Row = (i64, i64, i64, i64, i64, i32, String, bool);
+/// The assignments of issues.
+pub struct IssueAssignments;
 
-fn frame_of(rows: Vec<Row>) -> Frame {
-    let assignee_bot = ints(&rows, |r| i64::from(r.7));
-    Frame::new()
-        .with_column("repo_id", ints(&rows, |r| r.0))
-        .with_column("item", ints(&rows, |r| r.1))
-        .with_column("created", ints(&rows, |r| r.2))
-        .with_column("closed", ints(&rows, |r| r.3))
-        .with_column("assigned_at", ints(&rows, |r| r.4))
-        .with_column("action", ints(&rows, |r| i64::from(r.5)))
-        .with_column("assignee", Column::Str(rows.into_iter().map(|r| r.6).collect()))
-        .with_column("assignee_bot", assignee_bot)
+impl AugurQuery for IssueAssignments {
+    const NAME: &'static str = "issue_assignments";
+    const VERSION: u32 = 1;
+    type Row = AssignmentRow;
+    const SQL: &'static str = ISSUE_SQL;
+}
+
+query_row! {
+    /// An assignment event of a PR or issue, or an item never assigned. Times are seconds
+    /// since the epoch, UTC, [`NO_TIME`](super::NO_TIME) when absent.
+    pub struct AssignmentRow {
+        pub repo_id: i64,
+        /// pull_request_id or issue_id.
+        pub item: i64,
+        pub created: i64,
+        pub closed: i64,
+        pub assigned_at: i64,
+        /// [`ASSIGNED`], [`UNASSIGNED`], or 0 for a row without an event.
+        pub action: i32,
+        /// The assignee's login ("" without an event).
+        pub assignee: String,
+        /// The assignee's GitHub account is a Bot.
+        pub assignee_bot: bool,
+    }
 }

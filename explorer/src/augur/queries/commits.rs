@@ -1,9 +1,5 @@
-use sqlx::PgPool;
-
-use super::{ints, PartSink};
-use crate::{codec::Frame, RepoSet};
-
-pub const VERSION: u32 = 2;
+use super::{query_row, AugurQuery, ColumnValue};
+use crate::codec::Column;
 
 /// One row per distinct commit and repo. `commits` holds one row per changed file, so
 /// rows are grouped by hash. Timestamps after now() and Augur's 1970 placeholder (its
@@ -11,7 +7,13 @@ pub const VERSION: u32 = 2;
 /// author's email to a contributor whose GitHub account is a Bot; an unresolved author
 /// (NULL `cmt_ght_author_id`) is not. Only bot accounts are joined, which keeps the join
 /// small on a table with a row per file.
-const SQL: &str = "
+pub struct Commits;
+
+impl AugurQuery for Commits {
+    const NAME: &'static str = "commits";
+    const VERSION: u32 = 2;
+    type Row = CommitRow;
+    const SQL: &'static str = "
 SELECT c.repo_id,
        c.cmt_commit_hash,
        EXTRACT(EPOCH FROM min(c.cmt_author_timestamp))::bigint AS author_ts,
@@ -23,24 +25,40 @@ WHERE c.repo_id = ANY($1)
   AND c.cmt_author_timestamp >= TIMESTAMPTZ '1971-01-01 00:00:00+00'
 GROUP BY c.repo_id, c.cmt_commit_hash
 ORDER BY c.repo_id, author_ts, c.cmt_commit_hash";
-
-/// Frame columns: `repo_id`, `commit` (a stable 64-bit hash of the commit hash, so a commit
-/// in several repos counts once), `author_ts` (seconds since the epoch, UTC), `author_bot`
-/// (the author's GitHub account is a Bot).
-pub async fn run(db: &PgPool, repos: &RepoSet, sink: &mut PartSink<'_>) -> Result<(), sqlx::Error> {
-    let rows = sqlx::query_as::<_, Row>(SQL).bind(repos.ids()).fetch(db);
-    super::by_repo(rows, repos, |r| r.0, frame_of, sink).await
 }
 
-/// (repo_id, hash, author_ts, author_bot)
-type Row = (i64, String, i64, bool);
+query_row! {
+    /// A distinct commit of a repo.
+    pub struct CommitRow {
+        pub repo_id: i64,
+        #[sqlx(rename = "cmt_commit_hash", try_from = "String")]
+        pub commit: CommitHash,
+        /// Seconds since the epoch, UTC.
+        pub author_ts: i64,
+        /// The author's GitHub account is a Bot.
+        pub author_bot: bool,
+    }
+}
 
-fn frame_of(rows: Vec<Row>) -> Frame {
-    Frame::new()
-        .with_column("repo_id", ints(&rows, |r| r.0))
-        .with_column("commit", ints(&rows, |r| fnv1a(r.1.as_bytes()) as i64))
-        .with_column("author_ts", ints(&rows, |r| r.2))
-        .with_column("author_bot", ints(&rows, |r| i64::from(r.3)))
+/// A stable 64-bit hash of a commit hash, so that a commit in several repos counts once
+/// while the cache holds an integer instead of 40 characters.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct CommitHash(pub i64);
+
+impl From<String> for CommitHash {
+    fn from(hash: String) -> Self {
+        CommitHash(fnv1a(hash.as_bytes()) as i64)
+    }
+}
+
+impl ColumnValue for CommitHash {
+    fn into_column(values: Vec<Self>) -> Column {
+        Column::I64(values.into_iter().map(|c| c.0).collect())
+    }
+
+    fn from_column(column: Column) -> Option<Vec<Self>> {
+        Some(i64::from_column(column)?.into_iter().map(CommitHash).collect())
+    }
 }
 
 /// FNV-1a: stable across builds and machines, unlike std's hasher, since cached values

@@ -1,9 +1,4 @@
-use sqlx::PgPool;
-
-use super::{ints, PartSink};
-use crate::{codec::Frame, RepoSet};
-
-pub const VERSION: u32 = 1;
+use super::{query_row, AugurQuery};
 
 /// From `explorer_pr_response` (repo column `id`): one row per message on a PR (inline
 /// review comments and conversation comments), or one row without a message for a PR that
@@ -13,7 +8,13 @@ pub const VERSION: u32 = 1;
 /// future are left out, and dates before 1971 (Augur's placeholder for an unknown date)
 /// drop the PR too. A message without a time, dated in the future or before 1971, is kept
 /// as a row without a message, so that its PR is never lost.
-const SQL: &str = "
+pub struct PrResponses;
+
+impl AugurQuery for PrResponses {
+    const NAME: &'static str = "pr_responses";
+    const VERSION: u32 = 1;
+    type Row = ResponseRow;
+    const SQL: &'static str = "
 SELECT r.id AS repo_id,
        r.pull_request_id AS pr,
        EXTRACT(EPOCH FROM r.pr_created_at)::bigint AS created,
@@ -32,27 +33,20 @@ WHERE r.id = ANY($1)
   AND (r.pr_closed_at IS NULL
        OR r.pr_closed_at >= TIMESTAMP '1971-01-01' AND r.pr_closed_at < now() AT TIME ZONE 'UTC')
 ORDER BY repo_id, created, pr, message_at, by_author, message_bot";
-
-/// Frame columns: `repo_id`, `pr` (pull_request_id), `created`, `closed` ([`NO_TIME`] while
-/// open), `message_at` ([`NO_TIME`] for a row without a message), `by_author` (the message is
-/// by the PR's author), `message_bot` (the message's author is a Bot).
-///
-/// [`NO_TIME`]: super::NO_TIME
-pub async fn run(db: &PgPool, repos: &RepoSet, sink: &mut PartSink<'_>) -> Result<(), sqlx::Error> {
-    let rows = sqlx::query_as::<_, Row>(SQL).bind(repos.ids()).fetch(db);
-    super::by_repo(rows, repos, |r| r.0, frame_of, sink).await
 }
 
-/// (repo_id, pr, created, closed, message_at, by_author, message_bot)
-type Row = (i64, i64, i64, i64, i64, bool, bool);
-
-fn frame_of(rows: Vec<Row>) -> Frame {
-    Frame::new()
-        .with_column("repo_id", ints(&rows, |r| r.0))
-        .with_column("pr", ints(&rows, |r| r.1))
-        .with_column("created", ints(&rows, |r| r.2))
-        .with_column("closed", ints(&rows, |r| r.3))
-        .with_column("message_at", ints(&rows, |r| r.4))
-        .with_column("by_author", ints(&rows, |r| i64::from(r.5)))
-        .with_column("message_bot", ints(&rows, |r| i64::from(r.6)))
+query_row! {
+    /// A message on a pull request, or a pull request without one. Times are seconds since
+    /// the epoch, UTC, [`NO_TIME`](super::NO_TIME) when absent.
+    pub struct ResponseRow {
+        pub repo_id: i64,
+        pub pr: i64,
+        pub created: i64,
+        pub closed: i64,
+        pub message_at: i64,
+        /// The message is by the PR's author.
+        pub by_author: bool,
+        /// The message's author is a Bot.
+        pub message_bot: bool,
+    }
 }

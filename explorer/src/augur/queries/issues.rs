@@ -1,9 +1,4 @@
-use sqlx::PgPool;
-
-use super::{ints, PartSink};
-use crate::{codec::Frame, RepoSet};
-
-pub const VERSION: u32 = 1;
+use super::{query_row, AugurQuery};
 
 /// One row per issue. Old Augur also stored pull requests in `issues`, with `pull_request`
 /// and `pull_request_id` set to the PR number; those rows are left out. Augur's naive
@@ -11,9 +6,15 @@ pub const VERSION: u32 = 1;
 /// `EXTRACT(EPOCH ...)`, neither of which depends on the session time zone. As in 8Knot,
 /// issues created or closed in the future are left out; dates before 1971 are Augur's
 /// placeholder for an unknown date and drop the row too.
-const SQL: &str = "
+pub struct Issues;
+
+impl AugurQuery for Issues {
+    const NAME: &'static str = "issues";
+    const VERSION: u32 = 1;
+    type Row = IssueRow;
+    const SQL: &'static str = "
 SELECT i.repo_id,
-       i.issue_id,
+       i.issue_id AS issue,
        EXTRACT(EPOCH FROM i.created_at)::bigint AS created,
        COALESCE(EXTRACT(EPOCH FROM i.closed_at)::bigint, 0) AS closed,
        bot.cntrb_id IS NOT NULL AS author_bot
@@ -25,24 +26,18 @@ WHERE i.repo_id = ANY($1)
   AND (i.closed_at IS NULL
        OR i.closed_at >= TIMESTAMP '1971-01-01' AND i.closed_at < now() AT TIME ZONE 'UTC')
 ORDER BY i.repo_id, i.created_at, i.issue_id";
-
-/// Frame columns: `repo_id`, `issue` (issue_id), `created`, `closed` ([`NO_TIME`] while
-/// open), `author_bot` (the reporter's GitHub account is a Bot).
-///
-/// [`NO_TIME`]: super::NO_TIME
-pub async fn run(db: &PgPool, repos: &RepoSet, sink: &mut PartSink<'_>) -> Result<(), sqlx::Error> {
-    let rows = sqlx::query_as::<_, Row>(SQL).bind(repos.ids()).fetch(db);
-    super::by_repo(rows, repos, |r| r.0, frame_of, sink).await
 }
 
-/// (repo_id, issue_id, created, closed, author_bot)
-type Row = (i64, i64, i64, i64, bool);
-
-fn frame_of(rows: Vec<Row>) -> Frame {
-    Frame::new()
-        .with_column("repo_id", ints(&rows, |r| r.0))
-        .with_column("issue", ints(&rows, |r| r.1))
-        .with_column("created", ints(&rows, |r| r.2))
-        .with_column("closed", ints(&rows, |r| r.3))
-        .with_column("author_bot", ints(&rows, |r| i64::from(r.4)))
+query_row! {
+    /// An issue. Times are seconds since the epoch, UTC; `closed` is
+    /// [`NO_TIME`](super::NO_TIME) while open.
+    pub struct IssueRow {
+        pub repo_id: i64,
+        /// Augur's issue_id.
+        pub issue: i64,
+        pub created: i64,
+        pub closed: i64,
+        /// The reporter's GitHub account is a Bot.
+        pub author_bot: bool,
+    }
 }

@@ -1,0 +1,239 @@
+//! The registry of Augur queries: one file per query (its SQL, its row type, its version)
+//! and one line per query in [`Query::ALL`]. A chart's transform names the query whose rows
+//! it reads; a job runs one query for one set of repos and caches the rows per repo.
+//!
+//! Conventions shared by every query: rows carry `repo_id` and come ordered by it (results
+//! are cached per repo), timestamps are whole seconds since the epoch in UTC, and
+//! [`NO_TIME`] stands for a missing timestamp.
+
+mod assignments;
+mod commits;
+mod issues;
+mod prs;
+mod responses;
+mod rows;
+
+use std::collections::HashSet;
+
+use futures::{future::BoxFuture, Stream, TryStreamExt};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use sqlx::PgPool;
+
+pub use assignments::{AssignmentRow, IssueAssignments, PrAssignments, ASSIGNED, UNASSIGNED};
+pub use commits::{CommitHash, CommitRow, Commits};
+pub use issues::{IssueRow, Issues};
+pub use prs::{PrRow, Prs};
+pub use responses::{PrResponses, ResponseRow};
+use rows::query_row;
+pub use rows::{ColumnValue, MissingColumn, QueryRow};
+
+use crate::{codec::Frame, RepoSet};
+
+/// A missing timestamp. Queries drop dates before 1971 (Augur's placeholder for an
+/// unknown date is in 1970), so no real timestamp is ever 0.
+pub const NO_TIME: i64 = 0;
+
+/// Takes each repo's rows as a frame, as soon as the repo's last row has arrived.
+pub type PartSink<'a> = dyn FnMut(i64, Frame) + Send + 'a;
+
+/// One Augur query: its SQL (binding the repo ids as `$1` and ordering by repo first) and
+/// the row it reads.
+pub trait AugurQuery: 'static {
+    /// Its name in job payloads, cache keys and the command line.
+    const NAME: &'static str;
+    /// Bump when the SQL's output or the row changes: old cache entries then go unused.
+    const VERSION: u32;
+    const SQL: &'static str;
+    type Row: QueryRow;
+}
+
+type StreamFn = for<'a, 'b> fn(&'a PgPool, &'a RepoSet, &'a mut PartSink<'b>) -> BoxFuture<'a, Result<(), sqlx::Error>>;
+
+/// A registered query, as jobs, cache keys and charts name it.
+#[derive(Clone, Copy)]
+pub struct Query {
+    name: &'static str,
+    version: u32,
+    stream: StreamFn,
+}
+
+impl Query {
+    /// Every query, each on one line.
+    pub const ALL: &'static [Query] = &[
+        Query::of::<Commits>(),
+        Query::of::<Prs>(),
+        Query::of::<Issues>(),
+        Query::of::<PrAssignments>(),
+        Query::of::<IssueAssignments>(),
+        Query::of::<PrResponses>(),
+    ];
+
+    pub const fn of<Q: AugurQuery>() -> Query {
+        Query { name: Q::NAME, version: Q::VERSION, stream: stream_parts::<Q> }
+    }
+
+    pub fn from_name(name: &str) -> Option<Query> {
+        Query::ALL.iter().copied().find(|q| q.name == name)
+    }
+
+    pub fn name(self) -> &'static str {
+        self.name
+    }
+
+    pub fn version(self) -> u32 {
+        self.version
+    }
+
+    /// The version cache keys carry: the query's and the encoding's.
+    pub fn cache_version(self) -> String {
+        format!("{}.{}", self.version, crate::codec::FORMAT)
+    }
+
+    /// Runs the query on Augur and hands `sink` one frame per requested repo (empty for a
+    /// repo without rows) as the rows stream in, so that only one repo's rows are held raw.
+    pub async fn stream(self, db: &PgPool, repos: &RepoSet, sink: &mut PartSink<'_>) -> Result<(), sqlx::Error> {
+        (self.stream)(db, repos, sink).await
+    }
+
+    /// The whole result in one frame, repo after repo: for tests and tools.
+    pub async fn run(self, db: &PgPool, repos: &RepoSet) -> Result<Frame, sqlx::Error> {
+        let mut whole = Frame::new();
+        let mut mismatch = false;
+        self.stream(db, repos, &mut |_, frame| mismatch |= whole.append(frame).is_none()).await?;
+        if mismatch {
+            return Err(sqlx::Error::Protocol(format!("the {} query gave parts with different columns", self.name)));
+        }
+        Ok(whole)
+    }
+}
+
+/// Queries are known by name: two with the same name are the same query.
+impl PartialEq for Query {
+    fn eq(&self, other: &Self) -> bool {
+        self.name == other.name
+    }
+}
+
+impl Eq for Query {}
+
+impl std::hash::Hash for Query {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.name.hash(state);
+    }
+}
+
+impl std::fmt::Debug for Query {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Query({} v{})", self.name, self.version)
+    }
+}
+
+impl Serialize for Query {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.name)
+    }
+}
+
+impl<'de> Deserialize<'de> for Query {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let name = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+        Query::from_name(&name).ok_or_else(|| serde::de::Error::custom(format!("unknown query {name:?}")))
+    }
+}
+
+/// Streams a query's rows into one frame per repo.
+fn stream_parts<'a, 'b, Q: AugurQuery>(
+    db: &'a PgPool,
+    repos: &'a RepoSet,
+    sink: &'a mut PartSink<'b>,
+) -> BoxFuture<'a, Result<(), sqlx::Error>> {
+    Box::pin(async move {
+        let rows = sqlx::query_as::<_, Q::Row>(Q::SQL).bind(repos.ids()).fetch(db);
+        by_repo(rows, repos, Q::Row::repo_id, Q::Row::to_frame, sink).await
+    })
+}
+
+/// Cuts rows ordered by repo into one frame per repo, handed to `sink` as each repo ends;
+/// requested repos without rows get an empty frame.
+async fn by_repo<R>(
+    rows: impl Stream<Item = Result<R, sqlx::Error>>,
+    repos: &RepoSet,
+    repo_of: fn(&R) -> i64,
+    frame_of: fn(Vec<R>) -> Frame,
+    sink: &mut PartSink<'_>,
+) -> Result<(), sqlx::Error> {
+    let mut rows = std::pin::pin!(rows);
+    let mut done: HashSet<i64> = HashSet::with_capacity(repos.ids().len());
+    let mut current: Option<(i64, Vec<R>)> = None;
+    while let Some(row) = rows.try_next().await? {
+        let repo = repo_of(&row);
+        match current.as_mut() {
+            Some((at, batch)) if *at == repo => batch.push(row),
+            _ => {
+                if let Some((at, batch)) = current.take() {
+                    sink(at, frame_of(batch));
+                }
+                if !done.insert(repo) {
+                    return Err(sqlx::Error::Protocol(format!(
+                        "rows of repo {repo} came in two runs: not ordered by repo"
+                    )));
+                }
+                current = Some((repo, vec![row]));
+            }
+        }
+    }
+    if let Some((at, batch)) = current {
+        sink(at, frame_of(batch));
+    }
+    for repo in repos.ids().iter().filter(|r| !done.contains(r)) {
+        sink(*repo, frame_of(Vec::new()));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::codec::Column;
+
+    fn frame_of(rows: Vec<(i64, i64)>) -> Frame {
+        Frame::new()
+            .with_column("repo_id", Column::I64(rows.iter().map(|r| r.0).collect()))
+            .with_column("n", Column::I64(rows.iter().map(|r| r.1).collect()))
+    }
+
+    async fn parts(rows: Vec<(i64, i64)>, repos: &[i64]) -> Result<Vec<(i64, Vec<i64>)>, sqlx::Error> {
+        let mut out = Vec::new();
+        let stream = futures::stream::iter(rows.into_iter().map(Ok));
+        let repos = RepoSet::new(repos.iter().copied()).unwrap();
+        by_repo(stream, &repos, |r| r.0, frame_of, &mut |repo, frame| {
+            out.push((repo, frame.i64("n").unwrap().to_vec()));
+        })
+        .await?;
+        Ok(out)
+    }
+
+    #[tokio::test]
+    async fn each_repo_is_handed_on_when_its_rows_end_and_silent_repos_get_an_empty_part() {
+        let got = parts(vec![(1, 10), (1, 11), (3, 30)], &[1, 2, 3]).await.unwrap();
+        assert_eq!(got, vec![(1, vec![10, 11]), (3, vec![30]), (2, vec![])]);
+    }
+
+    #[tokio::test]
+    async fn rows_not_ordered_by_repo_are_an_error_not_a_split_part() {
+        let err = parts(vec![(1, 10), (2, 20), (1, 11)], &[1, 2]).await.unwrap_err();
+        assert!(err.to_string().contains("not ordered by repo"), "{err}");
+    }
+
+    #[test]
+    fn names_are_unique_and_travel_as_themselves() {
+        let names: HashSet<&str> = Query::ALL.iter().map(|q| q.name()).collect();
+        assert_eq!(names.len(), Query::ALL.len());
+        for query in Query::ALL {
+            let json = serde_json::to_value(query).unwrap();
+            assert_eq!(json, serde_json::json!(query.name()));
+            assert_eq!(serde_json::from_value::<Query>(json).unwrap(), *query);
+        }
+        assert!(serde_json::from_value::<Query>(serde_json::json!("nope")).is_err());
+    }
+}

@@ -1,0 +1,124 @@
+//! Typed query rows: read from PostgreSQL by sqlx, cached as one column per field, and read
+//! back as the same structs by the transforms, so a renamed field is a compile error rather
+//! than a missing column at run time.
+
+use crate::codec::{Column, Frame};
+
+/// The row of an [`AugurQuery`](super::AugurQuery); implemented by [`query_row!`].
+pub trait QueryRow: for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow> + Send + Unpin + Sized + 'static {
+    fn repo_id(&self) -> i64;
+    /// The rows as cached: one column per field, named after it.
+    fn to_frame(rows: Vec<Self>) -> Frame;
+    fn from_frame(frame: Frame) -> Result<Vec<Self>, MissingColumn>;
+}
+
+/// A cached frame that lacks a column a row needs (or holds it with another kind of value).
+#[derive(Debug, thiserror::Error)]
+#[error("a cached {row} has no readable {column} column")]
+pub struct MissingColumn {
+    pub row: &'static str,
+    pub column: &'static str,
+}
+
+/// A field type and the frame column it is cached as.
+pub trait ColumnValue: Sized {
+    fn into_column(values: Vec<Self>) -> Column;
+    fn from_column(column: Column) -> Option<Vec<Self>>;
+}
+
+impl ColumnValue for i64 {
+    fn into_column(values: Vec<Self>) -> Column {
+        Column::I64(values)
+    }
+
+    fn from_column(column: Column) -> Option<Vec<Self>> {
+        match column {
+            Column::I64(values) => Some(values),
+            Column::Str(_) => None,
+        }
+    }
+}
+
+impl ColumnValue for i32 {
+    fn into_column(values: Vec<Self>) -> Column {
+        Column::I64(values.into_iter().map(i64::from).collect())
+    }
+
+    fn from_column(column: Column) -> Option<Vec<Self>> {
+        i64::from_column(column)?.into_iter().map(|v| i32::try_from(v).ok()).collect()
+    }
+}
+
+/// Flags are cached as 0 and 1.
+impl ColumnValue for bool {
+    fn into_column(values: Vec<Self>) -> Column {
+        Column::I64(values.into_iter().map(i64::from).collect())
+    }
+
+    fn from_column(column: Column) -> Option<Vec<Self>> {
+        Some(i64::from_column(column)?.into_iter().map(|v| v != 0).collect())
+    }
+}
+
+impl ColumnValue for String {
+    fn into_column(values: Vec<Self>) -> Column {
+        Column::Str(values)
+    }
+
+    fn from_column(column: Column) -> Option<Vec<Self>> {
+        match column {
+            Column::Str(values) => Some(values),
+            Column::I64(_) => None,
+        }
+    }
+}
+
+/// Declares a query's row struct (with a `repo_id: i64` field) and its cached form.
+macro_rules! query_row {
+    ($(#[$meta:meta])* pub struct $name:ident { $($(#[$field_meta:meta])* pub $field:ident: $ty:ty,)+ }) => {
+        $(#[$meta])*
+        #[derive(Clone, Debug, PartialEq, sqlx::FromRow)]
+        pub struct $name {
+            $($(#[$field_meta])* pub $field: $ty,)+
+        }
+
+        impl $crate::augur::queries::QueryRow for $name {
+            fn repo_id(&self) -> i64 {
+                self.repo_id
+            }
+
+            fn to_frame(rows: Vec<Self>) -> $crate::codec::Frame {
+                $(let mut $field = Vec::with_capacity(rows.len());)+
+                for row in rows {
+                    $($field.push(row.$field);)+
+                }
+                $crate::codec::Frame::new()
+                    $(.with_column(
+                        stringify!($field),
+                        <$ty as $crate::augur::queries::ColumnValue>::into_column($field),
+                    ))+
+            }
+
+            fn from_frame(
+                mut frame: $crate::codec::Frame,
+            ) -> Result<Vec<Self>, $crate::augur::queries::MissingColumn> {
+                let len = frame.len();
+                $(
+                    let mut $field = frame
+                        .take_column(stringify!($field))
+                        .and_then(<$ty as $crate::augur::queries::ColumnValue>::from_column)
+                        .filter(|values| values.len() == len)
+                        .ok_or($crate::augur::queries::MissingColumn {
+                            row: stringify!($name),
+                            column: stringify!($field),
+                        })?
+                        .into_iter();
+                )+
+                // Every column holds `len` values, so no `next` below comes up empty.
+                Ok((0..len).filter_map(|_| Some(Self { $($field: $field.next()?,)+ })).collect())
+            }
+        }
+    };
+}
+
+pub(crate) use query_row;
