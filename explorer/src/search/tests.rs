@@ -1,4 +1,5 @@
 use super::*;
+use charts::{RepoEntry, SearchHit};
 use std::time::Duration;
 
 fn entry(id: i64, url: &str, org: &str) -> RepoEntry {
@@ -149,12 +150,8 @@ fn answers_do_not_depend_on_the_input_order() {
 }
 
 #[test]
-fn resolve_unites_repos_and_orgs() {
+fn repos_are_looked_up_by_id() {
     let index = index();
-    let orgs = ["CHAOSS".to_owned(), "nope".to_owned()];
-    assert_eq!(index.resolve(&[4, 999, 1, 1], &orgs), [1, 2, 3, 4]);
-    assert_eq!(index.resolve(&[], &[]), Vec::<i64>::new());
-    assert_eq!(index.resolve(&[999], &[]), Vec::<i64>::new());
     assert_eq!(index.repo(6).map(|r| r.url.as_str()), Some("https://github.com/kubernetes-sigs/kind"));
     assert!(index.repo(999).is_none());
     assert_eq!((index.len(), index.org_count()), (11, 6));
