@@ -1,6 +1,5 @@
 use super::*;
 use charts::{RepoEntry, SearchHit};
-use std::time::Duration;
 
 fn entry(id: i64, url: &str, org: &str) -> RepoEntry {
     RepoEntry { id, url: url.to_owned(), org: org.to_owned() }
@@ -185,14 +184,19 @@ fn a_replaced_index_is_seen_by_every_clone() {
 #[tokio::test]
 async fn a_failed_refresh_keeps_the_old_index() {
     let live = LiveIndex::new();
+    assert!(!live.refresh(async { Err(sqlx::Error::PoolTimedOut) }).await);
+    assert!(!live.loaded(), "a failed first load leaves the index unloaded");
+
     live.replace(index());
-    let db = sqlx::postgres::PgPoolOptions::new()
-        .acquire_timeout(Duration::from_millis(200))
-        .connect_lazy("postgres://nobody@127.0.0.1:1/none")
-        .unwrap();
-    let task = live.clone().spawn_refresh(db, Duration::from_secs(3600));
-    tokio::time::sleep(Duration::from_millis(600)).await;
-    task.abort();
-    assert!(live.loaded());
-    assert_eq!(live.current().len(), 11);
+    let reader = live.clone();
+    assert!(!live.refresh(async { Err(sqlx::Error::PoolTimedOut) }).await);
+    assert!(reader.loaded());
+    assert_eq!(reader.current().len(), 11);
+    assert_eq!(short(&reader.current().search("chaoss/augur", 1)), ["1"]);
+
+    // A later good load replaces it.
+    assert!(live.refresh(async { Ok(vec![entry(42, "https://github.com/acme/fresh", "acme")]) }).await);
+    assert_eq!(reader.current().len(), 1);
+    assert_eq!(short(&reader.current().search("fresh", 20)), ["42"]);
+    assert!(reader.current().search("chaoss/augur", 20).is_empty());
 }
