@@ -177,3 +177,140 @@ where
     });
     signal
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use charts::Interval;
+
+    fn params(pairs: &[(&'static str, &str)]) -> ParamsMap {
+        pairs.iter().map(|(key, value)| (*key, value.to_string())).collect()
+    }
+
+    fn chart_named(slug: &str) -> ChartId {
+        ChartId::from_slug(slug).expect("a chart of the catalog")
+    }
+
+    fn day(text: &str) -> Option<NaiveDate> {
+        Some(NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap())
+    }
+
+    #[test]
+    fn a_selection_round_trips_through_the_url() {
+        let selection = Selection { repos: vec![3, 10, 25], orgs: vec!["chaoss".into(), "Frontend Repos".into()] };
+        let mut query = params(&[("other", "kept")]);
+        selection.write(&mut query);
+        assert_eq!(query.get(REPOS_PARAM).as_deref(), Some("3,10,25"));
+        assert_eq!(query.get(ORGS_PARAM).as_deref(), Some("chaoss,Frontend Repos"));
+        assert_eq!(query.get("other").as_deref(), Some("kept"));
+        assert_eq!(Selection::read(&query), selection);
+    }
+
+    #[test]
+    fn repo_ids_are_sorted_and_deduplicated_and_junk_left_out() {
+        let query = params(&[("repos", "10, 3,x,10,,7")]);
+        assert_eq!(Selection::read(&query).repos, [3, 7, 10]);
+    }
+
+    #[test]
+    fn orgs_are_split_on_commas_and_trimmed() {
+        let query = params(&[("orgs", " chaoss, ,kubernetes-sigs ,")]);
+        assert_eq!(Selection::read(&query).orgs, ["chaoss", "kubernetes-sigs"]);
+    }
+
+    #[test]
+    fn an_empty_selection_writes_no_parameters_and_clears_old_ones() {
+        let mut query = params(&[("repos", "1"), ("orgs", "chaoss"), ("other", "kept")]);
+        Selection::default().write(&mut query);
+        assert_eq!(query.to_query_string(), "?other=kept");
+        assert!(Selection::read(&query).is_empty());
+    }
+
+    #[test]
+    fn adding_hits_keeps_repos_sorted_and_both_lists_unique() {
+        let repo = |id| SearchHit::Repo { id, url: format!("https://github.com/o/r{id}"), org: "o".into() };
+        let org = |name: &str| SearchHit::Org { name: name.into(), repos: 2 };
+        let mut selection = Selection::default();
+        for hit in [repo(9), repo(2), org("chaoss"), repo(9), org("chaoss")] {
+            selection.add(&hit);
+        }
+        assert_eq!(selection, Selection { repos: vec![2, 9], orgs: vec!["chaoss".into()] });
+    }
+
+    #[test]
+    fn page_controls_default_to_hiding_bots_over_every_date() {
+        let controls = PageControls::read(&ParamsMap::new());
+        assert_eq!(controls, PageControls { hide_bots: true, from: None, to: None });
+        let mut query = ParamsMap::new();
+        controls.write(&mut query);
+        assert_eq!(query.to_query_string(), "");
+    }
+
+    #[test]
+    fn page_controls_round_trip_with_bots_shown_and_dates() {
+        let controls = PageControls { hide_bots: false, from: day("2024-01-01"), to: day("2024-06-30") };
+        let mut query = ParamsMap::new();
+        controls.write(&mut query);
+        assert_eq!(query.get(BOTS_PARAM).as_deref(), Some("show"));
+        assert_eq!(query.get(FROM_PARAM).as_deref(), Some("2024-01-01"));
+        assert_eq!(query.get(TO_PARAM).as_deref(), Some("2024-06-30"));
+        assert_eq!(PageControls::read(&query), controls);
+        // Back to the defaults: the parameters go.
+        PageControls { hide_bots: true, from: None, to: None }.write(&mut query);
+        assert_eq!(query.to_query_string(), "");
+    }
+
+    #[test]
+    fn unreadable_page_controls_read_as_the_defaults() {
+        let query = params(&[("bots", "maybe"), ("from", "2024-13-01"), ("to", "soon")]);
+        assert_eq!(PageControls::read(&query), PageControls { hide_bots: true, from: None, to: None });
+    }
+
+    #[test]
+    fn a_charts_controls_live_under_its_id_without_defaults() {
+        let chart = chart_named("pr-staleness");
+        let defaults = ChartControls::for_chart(chart);
+        let mut query = params(&[("other", "kept")]);
+        write_chart(chart, &defaults, &mut query);
+        assert_eq!(query.to_query_string(), "?other=kept");
+
+        // Page-wide values in the controls are not the chart's to write.
+        let controls = ChartControls {
+            interval: Interval::Week,
+            staling_days: 3,
+            hide_bots: false,
+            from: day("2024-01-01"),
+            ..defaults
+        };
+        write_chart(chart, &controls, &mut query);
+        assert_eq!(query.get("pr-staleness.interval").as_deref(), Some("week"));
+        assert_eq!(query.get("pr-staleness.staling_days").as_deref(), Some("3"));
+        assert_eq!(query.get("pr-staleness.stale_days"), None);
+        assert_eq!((query.get("bots"), query.get("pr-staleness.bots"), query.get("from")), (None, None, None));
+        assert_eq!(read_chart(chart, &query), ChartControls { interval: Interval::Week, staling_days: 3, ..defaults });
+
+        // Another chart reads none of them, nor the bare parameter names.
+        let other = chart_named("issue-staleness");
+        query.insert("staling_days", "5".to_owned());
+        assert_eq!(read_chart(other, &query), ChartControls::for_chart(other));
+
+        write_chart(chart, &defaults, &mut query);
+        assert_eq!(read_chart(chart, &query), defaults);
+        assert_eq!(query.get("pr-staleness.interval"), None);
+        assert_eq!(query.get("other").as_deref(), Some("kept"));
+    }
+
+    #[test]
+    fn a_bad_chart_value_falls_back_to_the_defaults() {
+        let chart = chart_named("pr-staleness");
+        for bad in [
+            [("pr-staleness.interval", "week"), ("pr-staleness.staling_days", "abc")],
+            [("pr-staleness.interval", "fortnight"), ("pr-staleness.staling_days", "3")],
+            [("pr-staleness.staling_days", "0"), ("pr-staleness.interval", "week")],
+            // Each in range, but staling after stale.
+            [("pr-staleness.staling_days", "40"), ("pr-staleness.stale_days", "30")],
+        ] {
+            assert_eq!(read_chart(chart, &params(&bad)), ChartControls::for_chart(chart), "{bad:?}");
+        }
+    }
+}

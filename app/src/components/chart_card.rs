@@ -246,3 +246,46 @@ fn api_href(chart: ChartId, selection: &Selection, controls: &ChartControls) -> 
 fn seconds(ms: u64) -> String {
     format!("{:.1} s", ms as f64 / 1000.0)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::NaiveDate;
+
+    #[test]
+    fn polling_starts_at_a_quarter_second_and_grows_to_two() {
+        assert_eq!(poll_delay(0), Duration::from_millis(250));
+        assert_eq!(poll_delay(1), Duration::from_millis(375));
+        let delays: Vec<Duration> = (0..30).map(poll_delay).collect();
+        assert!(delays.windows(2).all(|pair| pair[0] <= pair[1]), "{delays:?}");
+        assert_eq!(delays.last(), Some(&Duration::from_secs(2)));
+        assert_eq!(poll_delay(u32::MAX), Duration::from_secs(2));
+    }
+
+    #[test]
+    fn the_api_link_carries_repos_orgs_and_controls() {
+        let chart = ChartId::from_slug("pr-staleness").unwrap();
+        let selection = Selection { repos: vec![3, 10], orgs: vec!["chaoss".into(), "Frontend Repos&x".into()] };
+        let controls = ChartControls {
+            interval: Interval::Week,
+            hide_bots: false,
+            from: NaiveDate::from_ymd_opt(2024, 1, 1),
+            staling_days: 3,
+            ..ChartControls::for_chart(chart)
+        };
+        assert_eq!(
+            api_href(chart, &selection, &controls),
+            "/api/v1/charts/pr-staleness?repos=3,10&orgs=chaoss,Frontend%20Repos%26x\
+             &interval=week&bots=show&from=2024-01-01&staling_days=3"
+        );
+    }
+
+    #[test]
+    fn the_api_link_leaves_out_defaults_and_absent_orgs() {
+        let chart = ChartId::from_slug("commits-over-time").unwrap();
+        let selection = Selection { repos: vec![7], orgs: Vec::new() };
+        // The response window is not this chart's control.
+        let controls = ChartControls { response_days: 9, ..ChartControls::for_chart(chart) };
+        assert_eq!(api_href(chart, &selection, &controls), "/api/v1/charts/commits-over-time?repos=7");
+    }
+}

@@ -1,8 +1,10 @@
 use std::fmt;
+use std::future::Future;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, PoisonError, RwLock};
 use std::time::{Duration, Instant};
 
+use charts::RepoEntry;
 use sqlx::PgPool;
 use tokio::task::JoinHandle;
 
@@ -58,31 +60,38 @@ impl LiveIndex {
             ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
             loop {
                 ticks.tick().await;
-                let started = Instant::now();
-                let repos = match crate::augur::list_repos(&db).await {
-                    Ok(repos) => repos,
-                    Err(error) => {
-                        tracing::warn!(%error, "could not list the repositories for search; keeping the old index");
-                        continue;
-                    }
-                };
-                let index = match tokio::task::spawn_blocking(move || SearchIndex::new(repos)).await {
-                    Ok(index) => index,
-                    Err(error) => {
-                        tracing::error!(%error, "building the search index failed; keeping the old one");
-                        continue;
-                    }
-                };
-                let (repos, orgs) = (index.len(), index.org_count());
-                let changed = !self.loaded() || self.current().len() != repos;
-                self.replace(index);
-                let ms = started.elapsed().as_millis() as u64;
-                if changed {
-                    tracing::info!(repos, orgs, ms, "search index loaded");
-                } else {
-                    tracing::debug!(repos, orgs, ms, "search index refreshed");
-                }
+                self.refresh(crate::augur::list_repos(&db)).await;
             }
         })
+    }
+
+    /// One refresh: awaits the repository list from `load` and swaps in an index built from
+    /// it. A failure is logged and the current index kept. Returns whether it was replaced.
+    pub(super) async fn refresh(&self, load: impl Future<Output = Result<Vec<RepoEntry>, sqlx::Error>>) -> bool {
+        let started = Instant::now();
+        let repos = match load.await {
+            Ok(repos) => repos,
+            Err(error) => {
+                tracing::warn!(%error, "could not list the repositories for search; keeping the old index");
+                return false;
+            }
+        };
+        let index = match tokio::task::spawn_blocking(move || SearchIndex::new(repos)).await {
+            Ok(index) => index,
+            Err(error) => {
+                tracing::error!(%error, "building the search index failed; keeping the old one");
+                return false;
+            }
+        };
+        let (repos, orgs) = (index.len(), index.org_count());
+        let changed = !self.loaded() || self.current().len() != repos;
+        self.replace(index);
+        let ms = started.elapsed().as_millis() as u64;
+        if changed {
+            tracing::info!(repos, orgs, ms, "search index loaded");
+        } else {
+            tracing::debug!(repos, orgs, ms, "search index refreshed");
+        }
+        true
     }
 }

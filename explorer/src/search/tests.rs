@@ -1,5 +1,5 @@
 use super::*;
-use std::time::Duration;
+use charts::{RepoEntry, SearchHit};
 
 fn entry(id: i64, url: &str, org: &str) -> RepoEntry {
     RepoEntry { id, url: url.to_owned(), org: org.to_owned() }
@@ -149,12 +149,8 @@ fn answers_do_not_depend_on_the_input_order() {
 }
 
 #[test]
-fn resolve_unites_repos_and_orgs() {
+fn repos_are_looked_up_by_id() {
     let index = index();
-    let orgs = ["CHAOSS".to_owned(), "nope".to_owned()];
-    assert_eq!(index.resolve(&[4, 999, 1, 1], &orgs), [1, 2, 3, 4]);
-    assert_eq!(index.resolve(&[], &[]), Vec::<i64>::new());
-    assert_eq!(index.resolve(&[999], &[]), Vec::<i64>::new());
     assert_eq!(index.repo(6).map(|r| r.url.as_str()), Some("https://github.com/kubernetes-sigs/kind"));
     assert!(index.repo(999).is_none());
     assert_eq!((index.len(), index.org_count()), (11, 6));
@@ -188,14 +184,19 @@ fn a_replaced_index_is_seen_by_every_clone() {
 #[tokio::test]
 async fn a_failed_refresh_keeps_the_old_index() {
     let live = LiveIndex::new();
+    assert!(!live.refresh(async { Err(sqlx::Error::PoolTimedOut) }).await);
+    assert!(!live.loaded(), "a failed first load leaves the index unloaded");
+
     live.replace(index());
-    let db = sqlx::postgres::PgPoolOptions::new()
-        .acquire_timeout(Duration::from_millis(200))
-        .connect_lazy("postgres://nobody@127.0.0.1:1/none")
-        .unwrap();
-    let task = live.clone().spawn_refresh(db, Duration::from_secs(3600));
-    tokio::time::sleep(Duration::from_millis(600)).await;
-    task.abort();
-    assert!(live.loaded());
-    assert_eq!(live.current().len(), 11);
+    let reader = live.clone();
+    assert!(!live.refresh(async { Err(sqlx::Error::PoolTimedOut) }).await);
+    assert!(reader.loaded());
+    assert_eq!(reader.current().len(), 11);
+    assert_eq!(short(&reader.current().search("chaoss/augur", 1)), ["1"]);
+
+    // A later good load replaces it.
+    assert!(live.refresh(async { Ok(vec![entry(42, "https://github.com/acme/fresh", "acme")]) }).await);
+    assert_eq!(reader.current().len(), 1);
+    assert_eq!(short(&reader.current().search("fresh", 20)), ["42"]);
+    assert!(reader.current().search("chaoss/augur", 20).is_empty());
 }
