@@ -7,7 +7,7 @@ use tracing::{info, warn, Instrument};
 use crate::{
     cache::{CacheError, Counter},
     codec::{CachedResult, Frame},
-    metrics::{InFlight, Metrics, METRICS},
+    metrics::{InFlight, METRICS},
     queue::QueryJob,
     slots,
     status::{now_ms, JobStatus},
@@ -60,7 +60,7 @@ pub async fn run(job: QueryJob, job_id: &str, ctx: &JobContext) -> Result<(), Jo
             Ok(computed) => computed,
             Err(JobError::Cache(error)) => return Err(JobError::Cache(error)),
             Err(error) => {
-                Metrics::inc(&METRICS.jobs_failed);
+                METRICS.job_failed(job.query.name());
                 let failed = match &error {
                     JobError::Query(e) => JobStatus::Failed { reason: describe(e), retryable: is_transient(e) },
                     other => JobStatus::Failed { reason: other.to_string(), retryable: false },
@@ -74,8 +74,7 @@ pub async fn run(job: QueryJob, job_id: &str, ctx: &JobContext) -> Result<(), Jo
         let ttl = ctx.settings.result_ttl.saturating_sub(age).max(Duration::from_secs(1));
         ctx.cache.put_result(&key, &bytes, ttl).await?;
         ctx.cache.index_result(&key, job.query, job.repos.ids(), ttl).await?;
-        Metrics::inc(&METRICS.jobs_done);
-        METRICS.observe_job(started.elapsed());
+        METRICS.job_done(job.query.name(), started.elapsed());
         let queue_wait = Duration::from_millis((started_at_ms - enqueued_at_ms).max(0) as u64);
         ctx.cache.record_job(queue_wait, query_time, started.elapsed()).await?;
         info!(queried_rows, bytes = bytes.len(), ms = started.elapsed().as_millis() as u64, "result cached");
