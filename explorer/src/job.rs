@@ -152,11 +152,29 @@ struct Fresh {
     rows: usize,
 }
 
+/// The longest a retry's wait grows to before its jitter (at most as long again).
+const RETRY_DELAY_CAP: Duration = Duration::from_secs(30);
+
+/// The waits before each retry: the first between `base` and twice it, each next range
+/// twice the one before up to the cap. The jitter spreads out the retries of the many jobs
+/// that fail together when Augur restarts, and each wait is still longer than the last.
+fn retry_delays(base: Duration) -> impl Iterator<Item = Duration> {
+    use backon::BackoffBuilder;
+
+    backon::ExponentialBuilder::new()
+        .with_min_delay(base)
+        .with_max_delay(RETRY_DELAY_CAP.max(base))
+        .with_jitter()
+        .without_max_times()
+        .build()
+}
+
 /// Runs the query, retrying transient failures (Augur restarting, a dropped connection)
-/// with exponential backoff up to the configured attempts; a broken query fails at once.
-/// Each attempt stops a little after PostgreSQL's statement_timeout would have stopped it.
+/// with jittered exponential backoff up to the configured attempts; a broken query fails
+/// at once. Each attempt stops a little after PostgreSQL's statement_timeout would have.
 async fn run_with_retries(query: Query, repos: &RepoSet, ctx: &JobContext) -> Result<Fresh, JobError> {
     let limit = ctx.settings.statement_timeout + Duration::from_secs(30);
+    let mut delays = retry_delays(ctx.settings.job_retry_base);
     let mut attempt = 1;
     loop {
         let slot = slots::acquire(&ctx.cache, ctx.settings.augur_max_queries, slot_holder()).await?;
@@ -176,7 +194,7 @@ async fn run_with_retries(query: Query, repos: &RepoSet, ctx: &JobContext) -> Re
         match outcome {
             Ok(Ok(())) => return Ok(fresh),
             Ok(Err(error)) if is_transient(&error) && attempt < ctx.settings.job_attempts => {
-                let delay = ctx.settings.job_retry_base * 2u32.pow(attempt - 1);
+                let delay = delays.next().unwrap_or(RETRY_DELAY_CAP);
                 warn!(%error, attempt, ?delay, "transient failure, retrying");
                 tokio::time::sleep(delay).await;
                 attempt += 1;
@@ -214,5 +232,27 @@ fn is_transient(error: &sqlx::Error) -> bool {
         // 57P0x: the server is shutting down or restarting; 53xxx: out of resources.
         sqlx::Error::Database(db) => db.code().is_some_and(|c| c.starts_with("57P") || c.starts_with("53")),
         _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retry_delays_grow_within_their_bounds_and_vary() {
+        let base = Duration::from_secs(1);
+        let delays: Vec<Duration> = retry_delays(base).take(8).collect();
+        let mut floor = base;
+        for (retry, delay) in delays.iter().enumerate() {
+            assert!(*delay >= floor && *delay <= floor * 2, "retry {retry} waits {delay:?}, not in {floor:?}..2×");
+            floor = (floor * 2).min(RETRY_DELAY_CAP);
+        }
+        // Until the cap each range starts where the one before ends.
+        assert!(delays[..5].windows(2).all(|w| w[0] < w[1]), "{delays:?}");
+        assert!(delays.iter().all(|d| *d <= RETRY_DELAY_CAP * 2), "{delays:?}");
+
+        let firsts: Vec<Duration> = (0..20).map(|_| retry_delays(base).next().unwrap()).collect();
+        assert!(firsts.iter().any(|d| *d != firsts[0]), "no jitter: {firsts:?}");
     }
 }
