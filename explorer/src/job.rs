@@ -7,7 +7,7 @@ use tracing::{info, warn, Instrument};
 use crate::{
     cache::{CacheError, Counter},
     codec::{CachedResult, Frame},
-    metrics::{InFlight, Metrics, METRICS},
+    metrics::{InFlight, METRICS},
     queue::QueryJob,
     slots,
     status::{now_ms, JobStatus},
@@ -60,7 +60,7 @@ pub async fn run(job: QueryJob, job_id: &str, ctx: &JobContext) -> Result<(), Jo
             Ok(computed) => computed,
             Err(JobError::Cache(error)) => return Err(JobError::Cache(error)),
             Err(error) => {
-                Metrics::inc(&METRICS.jobs_failed);
+                METRICS.job_failed(job.query.name());
                 let failed = match &error {
                     JobError::Query(e) => JobStatus::Failed { reason: describe(e), retryable: is_transient(e) },
                     other => JobStatus::Failed { reason: other.to_string(), retryable: false },
@@ -74,8 +74,7 @@ pub async fn run(job: QueryJob, job_id: &str, ctx: &JobContext) -> Result<(), Jo
         let ttl = ctx.settings.result_ttl.saturating_sub(age).max(Duration::from_secs(1));
         ctx.cache.put_result(&key, &bytes, ttl).await?;
         ctx.cache.index_result(&key, job.query, job.repos.ids(), ttl).await?;
-        Metrics::inc(&METRICS.jobs_done);
-        METRICS.observe_job(started.elapsed());
+        METRICS.job_done(job.query.name(), started.elapsed());
         let queue_wait = Duration::from_millis((started_at_ms - enqueued_at_ms).max(0) as u64);
         ctx.cache.record_job(queue_wait, query_time, started.elapsed()).await?;
         info!(queried_rows, bytes = bytes.len(), ms = started.elapsed().as_millis() as u64, "result cached");
@@ -153,11 +152,29 @@ struct Fresh {
     rows: usize,
 }
 
+/// The longest a retry's wait grows to before its jitter (at most as long again).
+const RETRY_DELAY_CAP: Duration = Duration::from_secs(30);
+
+/// The waits before each retry: the first between `base` and twice it, each next range
+/// twice the one before up to the cap. The jitter spreads out the retries of the many jobs
+/// that fail together when Augur restarts, and each wait is still longer than the last.
+fn retry_delays(base: Duration) -> impl Iterator<Item = Duration> {
+    use backon::BackoffBuilder;
+
+    backon::ExponentialBuilder::new()
+        .with_min_delay(base)
+        .with_max_delay(RETRY_DELAY_CAP.max(base))
+        .with_jitter()
+        .without_max_times()
+        .build()
+}
+
 /// Runs the query, retrying transient failures (Augur restarting, a dropped connection)
-/// with exponential backoff up to the configured attempts; a broken query fails at once.
-/// Each attempt stops a little after PostgreSQL's statement_timeout would have stopped it.
+/// with jittered exponential backoff up to the configured attempts; a broken query fails
+/// at once. Each attempt stops a little after PostgreSQL's statement_timeout would have.
 async fn run_with_retries(query: Query, repos: &RepoSet, ctx: &JobContext) -> Result<Fresh, JobError> {
     let limit = ctx.settings.statement_timeout + Duration::from_secs(30);
+    let mut delays = retry_delays(ctx.settings.job_retry_base);
     let mut attempt = 1;
     loop {
         let slot = slots::acquire(&ctx.cache, ctx.settings.augur_max_queries, slot_holder()).await?;
@@ -177,7 +194,7 @@ async fn run_with_retries(query: Query, repos: &RepoSet, ctx: &JobContext) -> Re
         match outcome {
             Ok(Ok(())) => return Ok(fresh),
             Ok(Err(error)) if is_transient(&error) && attempt < ctx.settings.job_attempts => {
-                let delay = ctx.settings.job_retry_base * 2u32.pow(attempt - 1);
+                let delay = delays.next().unwrap_or(RETRY_DELAY_CAP);
                 warn!(%error, attempt, ?delay, "transient failure, retrying");
                 tokio::time::sleep(delay).await;
                 attempt += 1;
@@ -215,5 +232,27 @@ fn is_transient(error: &sqlx::Error) -> bool {
         // 57P0x: the server is shutting down or restarting; 53xxx: out of resources.
         sqlx::Error::Database(db) => db.code().is_some_and(|c| c.starts_with("57P") || c.starts_with("53")),
         _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retry_delays_grow_within_their_bounds_and_vary() {
+        let base = Duration::from_secs(1);
+        let delays: Vec<Duration> = retry_delays(base).take(8).collect();
+        let mut floor = base;
+        for (retry, delay) in delays.iter().enumerate() {
+            assert!(*delay >= floor && *delay <= floor * 2, "retry {retry} waits {delay:?}, not in {floor:?}..2×");
+            floor = (floor * 2).min(RETRY_DELAY_CAP);
+        }
+        // Until the cap each range starts where the one before ends.
+        assert!(delays[..5].windows(2).all(|w| w[0] < w[1]), "{delays:?}");
+        assert!(delays.iter().all(|d| *d <= RETRY_DELAY_CAP * 2), "{delays:?}");
+
+        let firsts: Vec<Duration> = (0..20).map(|_| retry_delays(base).next().unwrap()).collect();
+        assert!(firsts.iter().any(|d| *d != firsts[0]), "no jitter: {firsts:?}");
     }
 }

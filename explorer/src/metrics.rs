@@ -1,110 +1,139 @@
-//! Prometheus metrics of this process, in the text exposition format. Counters are
-//! per process; Prometheus sums them over replicas. Fleet-wide figures (queue depth)
-//! are read from Redis when scraped.
+//! Prometheus metrics of this process, in the Prometheus text format. Counters are per
+//! process; Prometheus sums them over replicas. Fleet-wide figures (queue depth) are read
+//! from Redis when scraped. Labels are chart slugs and query names: a few dozen series.
 
-use std::{
-    fmt::Write,
-    sync::atomic::{AtomicI64, AtomicU64, Ordering::Relaxed},
-    time::Duration,
+use std::{sync::LazyLock, time::Duration};
+
+use prometheus_client::{
+    encoding::{prometheus_text, EncodeLabelSet},
+    metrics::{counter::Counter, family::Family, gauge::Gauge, histogram::Histogram},
+    registry::Registry,
 };
+
+use crate::Cache;
 
 /// Upper bounds, in seconds, of the job duration histogram.
 const BUCKETS: [f64; 10] = [0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 15.0, 60.0, 300.0, 900.0];
 
-pub struct Metrics {
-    pub chart_requests: AtomicU64,
-    pub cache_hits: AtomicU64,
-    pub cache_misses: AtomicU64,
-    pub jobs_enqueued: AtomicU64,
-    pub jobs_done: AtomicU64,
-    pub jobs_failed: AtomicU64,
-    pub augur_queries_in_flight: AtomicI64,
-    job_seconds_buckets: [AtomicU64; BUCKETS.len()],
-    job_seconds_count: AtomicU64,
-    job_millis_sum: AtomicU64,
+/// The `Content-Type` of what [`Metrics::render`] writes.
+pub const CONTENT_TYPE: &str = prometheus_text::CONTENT_TYPE;
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct ChartLabel {
+    chart: &'static str,
 }
 
-pub static METRICS: Metrics = Metrics::new();
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct QueryLabel {
+    query: &'static str,
+}
+
+type JobDurations = Family<QueryLabel, Histogram, fn() -> Histogram>;
+
+pub struct Metrics {
+    registry: Registry,
+    chart_requests: Family<ChartLabel, Counter>,
+    cache_hits: Family<ChartLabel, Counter>,
+    cache_misses: Family<ChartLabel, Counter>,
+    jobs_enqueued: Family<QueryLabel, Counter>,
+    jobs_done: Family<QueryLabel, Counter>,
+    jobs_failed: Family<QueryLabel, Counter>,
+    augur_queries_in_flight: Gauge,
+    job_durations: JobDurations,
+}
+
+pub static METRICS: LazyLock<Metrics> = LazyLock::new(Metrics::new);
 
 impl Metrics {
-    const fn new() -> Self {
+    fn new() -> Self {
+        let mut registry = Registry::with_prefix("explorer");
+        let chart_requests = counters(&mut registry, "chart_requests", "Chart requests answered");
+        let cache_hits = counters(&mut registry, "cache_hits", "Chart requests answered from the cache");
+        let cache_misses = counters(&mut registry, "cache_misses", "Chart requests that had to wait for a job");
+        let jobs_enqueued = counters(&mut registry, "jobs_enqueued", "Jobs this process put on the queue");
+        let jobs_done = counters(&mut registry, "jobs_done", "Jobs this process finished");
+        let jobs_failed = counters(&mut registry, "jobs_failed", "Jobs this process ended as failed");
+        let augur_queries_in_flight = Gauge::default();
+        registry.register(
+            "augur_queries_in_flight",
+            "Augur queries this process is running",
+            augur_queries_in_flight.clone(),
+        );
+        let job_durations = JobDurations::new_with_constructor(|| Histogram::new(BUCKETS));
+        registry.register(
+            "job_duration_seconds",
+            "Time from taking a job to caching its result",
+            job_durations.clone(),
+        );
         Metrics {
-            chart_requests: AtomicU64::new(0),
-            cache_hits: AtomicU64::new(0),
-            cache_misses: AtomicU64::new(0),
-            jobs_enqueued: AtomicU64::new(0),
-            jobs_done: AtomicU64::new(0),
-            jobs_failed: AtomicU64::new(0),
-            augur_queries_in_flight: AtomicI64::new(0),
-            job_seconds_buckets: [const { AtomicU64::new(0) }; BUCKETS.len()],
-            job_seconds_count: AtomicU64::new(0),
-            job_millis_sum: AtomicU64::new(0),
+            registry,
+            chart_requests,
+            cache_hits,
+            cache_misses,
+            jobs_enqueued,
+            jobs_done,
+            jobs_failed,
+            augur_queries_in_flight,
+            job_durations,
         }
     }
 
-    pub fn inc(counter: &AtomicU64) {
-        counter.fetch_add(1, Relaxed);
+    pub fn chart_requested(&self, chart: &'static str) {
+        self.chart_requests.get_or_create(&ChartLabel { chart }).inc();
     }
 
-    pub fn observe_job(&self, took: Duration) {
-        let seconds = took.as_secs_f64();
-        for (bound, bucket) in BUCKETS.iter().zip(&self.job_seconds_buckets) {
-            if seconds <= *bound {
-                bucket.fetch_add(1, Relaxed);
-            }
-        }
-        self.job_seconds_count.fetch_add(1, Relaxed);
-        self.job_millis_sum.fetch_add(took.as_millis() as u64, Relaxed);
+    pub fn cache_hit(&self, chart: &'static str) {
+        self.cache_hits.get_or_create(&ChartLabel { chart }).inc();
+    }
+
+    pub fn cache_missed(&self, chart: &'static str) {
+        self.cache_misses.get_or_create(&ChartLabel { chart }).inc();
+    }
+
+    pub fn job_enqueued(&self, query: &'static str) {
+        self.jobs_enqueued.get_or_create(&QueryLabel { query }).inc();
+    }
+
+    /// A job of `query` whose result is cached, `took` after it was taken.
+    pub fn job_done(&self, query: &'static str, took: Duration) {
+        self.jobs_done.get_or_create(&QueryLabel { query }).inc();
+        self.job_durations.get_or_create(&QueryLabel { query }).observe(took.as_secs_f64());
+    }
+
+    pub fn job_failed(&self, query: &'static str) {
+        self.jobs_failed.get_or_create(&QueryLabel { query }).inc();
     }
 
     /// The exposition text; `queue_depth` is added when known.
     pub fn render(&self, queue_depth: Option<u64>) -> String {
-        let mut out = String::new();
-        let mut counter = |name: &str, help: &str, value: u64| {
-            let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} counter\n{name} {value}");
-        };
-        counter("explorer_chart_requests_total", "Chart requests answered.", self.chart_requests.load(Relaxed));
-        counter("explorer_cache_hits_total", "Chart requests answered from the cache.", self.cache_hits.load(Relaxed));
-        counter(
-            "explorer_cache_misses_total",
-            "Chart requests that had to wait for a job.",
-            self.cache_misses.load(Relaxed),
-        );
-        counter(
-            "explorer_jobs_enqueued_total",
-            "Jobs this process put on the queue.",
-            self.jobs_enqueued.load(Relaxed),
-        );
-        counter("explorer_jobs_done_total", "Jobs this process finished.", self.jobs_done.load(Relaxed));
-        counter("explorer_jobs_failed_total", "Jobs this process ended as failed.", self.jobs_failed.load(Relaxed));
-        let _ = writeln!(
-            out,
-            "# HELP explorer_augur_queries_in_flight Augur queries this process is running.\n\
-             # TYPE explorer_augur_queries_in_flight gauge\nexplorer_augur_queries_in_flight {}",
-            self.augur_queries_in_flight.load(Relaxed)
-        );
-        let _ = writeln!(
-            out,
-            "# HELP explorer_job_duration_seconds Time from taking a job to caching its result.\n\
-             # TYPE explorer_job_duration_seconds histogram"
-        );
-        for (bound, bucket) in BUCKETS.iter().zip(&self.job_seconds_buckets) {
-            let _ = writeln!(out, "explorer_job_duration_seconds_bucket{{le=\"{bound}\"}} {}", bucket.load(Relaxed));
-        }
-        let count = self.job_seconds_count.load(Relaxed);
-        let _ = writeln!(out, "explorer_job_duration_seconds_bucket{{le=\"+Inf\"}} {count}");
-        let _ =
-            writeln!(out, "explorer_job_duration_seconds_sum {}", self.job_millis_sum.load(Relaxed) as f64 / 1000.0);
-        let _ = writeln!(out, "explorer_job_duration_seconds_count {count}");
+        let mut text = String::new();
+        prometheus_text::encode(&mut text, &self.registry).expect("writing to a String cannot fail");
         if let Some(depth) = queue_depth {
-            let _ = writeln!(
-                out,
-                "# HELP explorer_queue_depth Jobs waiting for a worker, fleet-wide.\n\
-                 # TYPE explorer_queue_depth gauge\nexplorer_queue_depth {depth}"
-            );
+            // Read at scrape time, so it lives in a registry of its own for this scrape.
+            let mut fleet = Registry::with_prefix("explorer");
+            let gauge: Gauge = Gauge::default();
+            gauge.set(i64::try_from(depth).unwrap_or(i64::MAX));
+            fleet.register("queue_depth", "Jobs waiting for a worker, fleet-wide", gauge);
+            prometheus_text::encode(&mut text, &fleet).expect("writing to a String cannot fail");
         }
-        out
+        text
     }
+}
+
+/// A counter per label set, registered as `name` (the exposition adds `_total`).
+fn counters<Label>(registry: &mut Registry, name: &str, help: &str) -> Family<Label, Counter>
+where
+    Label: Clone + std::hash::Hash + Eq + EncodeLabelSet + std::fmt::Debug + Send + Sync + 'static,
+{
+    let family = Family::default();
+    registry.register(name, help, family.clone());
+    family
+}
+
+/// What /metrics answers: this process's metrics and the queue depth, unless Redis is down.
+pub async fn scrape(cache: &Cache) -> String {
+    let depth = crate::queue::waiting(&mut cache.connection(), cache.prefix()).await.ok();
+    METRICS.render(depth)
 }
 
 /// Counts an Augur query as in flight until dropped.
@@ -112,14 +141,14 @@ pub struct InFlight;
 
 impl InFlight {
     pub fn start() -> Self {
-        METRICS.augur_queries_in_flight.fetch_add(1, Relaxed);
+        METRICS.augur_queries_in_flight.inc();
         InFlight
     }
 }
 
 impl Drop for InFlight {
     fn drop(&mut self) {
-        METRICS.augur_queries_in_flight.fetch_sub(1, Relaxed);
+        METRICS.augur_queries_in_flight.dec();
     }
 }
 
@@ -128,15 +157,31 @@ mod tests {
     use super::*;
 
     #[test]
-    fn histogram_buckets_are_cumulative() {
+    fn series_carry_their_chart_or_query_and_buckets_are_cumulative() {
         let metrics = Metrics::new();
-        metrics.observe_job(Duration::from_millis(300));
-        metrics.observe_job(Duration::from_secs(20));
+        metrics.job_done("commits", Duration::from_millis(300));
+        metrics.job_done("commits", Duration::from_secs(20));
+        metrics.job_done("issues", Duration::from_millis(50));
+        metrics.job_failed("issues");
+        metrics.cache_hit("commits-over-time");
+        metrics.cache_hit("commits-over-time");
+        metrics.cache_missed("issues-over-time");
         let text = metrics.render(Some(4));
-        assert!(text.contains("explorer_job_duration_seconds_bucket{le=\"0.25\"} 0"), "{text}");
-        assert!(text.contains("explorer_job_duration_seconds_bucket{le=\"0.5\"} 1"), "{text}");
-        assert!(text.contains("explorer_job_duration_seconds_bucket{le=\"60\"} 2"), "{text}");
-        assert!(text.contains("explorer_job_duration_seconds_count 2"), "{text}");
-        assert!(text.contains("explorer_queue_depth 4"), "{text}");
+        for line in [
+            "explorer_job_duration_seconds_bucket{query=\"commits\",le=\"0.25\"} 0",
+            "explorer_job_duration_seconds_bucket{query=\"commits\",le=\"0.5\"} 1",
+            "explorer_job_duration_seconds_bucket{query=\"commits\",le=\"60\"} 2",
+            "explorer_job_duration_seconds_count{query=\"commits\"} 2",
+            "explorer_job_duration_seconds_bucket{query=\"issues\",le=\"0.1\"} 1",
+            "explorer_jobs_done_total{query=\"commits\"} 2",
+            "explorer_jobs_failed_total{query=\"issues\"} 1",
+            "explorer_cache_hits_total{chart=\"commits-over-time\"} 2",
+            "explorer_cache_misses_total{chart=\"issues-over-time\"} 1",
+            "explorer_augur_queries_in_flight 0",
+            "explorer_queue_depth 4",
+        ] {
+            assert!(text.lines().any(|l| l == line), "no {line:?} in\n{text}");
+        }
+        assert!(!metrics.render(None).contains("explorer_queue_depth"));
     }
 }

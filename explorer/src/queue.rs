@@ -109,9 +109,10 @@ pub async fn waiting(conn: &mut ConnectionManager, prefix: &str) -> Result<u64, 
     Ok(active + scheduled)
 }
 
-/// The channel on which the web tier announces new jobs. apalis stamps every job with a
-/// run time and only wakes idle workers on its heartbeat (30 s), so without this an idle
-/// worker would notice a job late.
+/// The channel on which the web tier announces new jobs. apalis-redis stamps every job
+/// with a run time (so it waits in the scheduled set), and on its own an idle worker
+/// fetches again only on its heartbeat: every `HEARTBEAT`, 5 s here (apalis' default is
+/// 30 s). An announcement makes idle workers fetch at once.
 pub fn wakeup_channel(prefix: &str) -> String {
     format!("{prefix}jobs:wakeup")
 }

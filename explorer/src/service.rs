@@ -8,7 +8,7 @@ use tracing::{info, warn, Instrument};
 use crate::{
     cache::{CacheError, Counter},
     codec::CachedResult,
-    metrics::{Metrics, METRICS},
+    metrics::METRICS,
     queue::{self, JobQueue, Place, QueryJob},
     status::{elapsed_since, now_ms, JobStatus},
     viz, Cache, Query, RepoSet, ResultKey, Settings,
@@ -66,15 +66,15 @@ impl ChartService {
         let key = ResultKey::new(query, repos);
         let span = tracing::info_span!("chart", chart = chart.slug(), %key);
         async move {
-            Metrics::inc(&METRICS.chart_requests);
+            METRICS.chart_requested(chart.slug());
             let today = Utc::now().date_naive();
             let field = view_field(chart, controls, today);
             if let Some(json) = self.cache.view(&key, &field).await? {
-                Metrics::inc(&METRICS.cache_hits);
+                METRICS.cache_hit(chart.slug());
                 return Ok(ChartAnswer::Ready(json));
             }
             if let Some(entry) = self.cached_result(query, repos, &key).await? {
-                Metrics::inc(&METRICS.cache_hits);
+                METRICS.cache_hit(chart.slug());
                 let reply = ready(chart, entry, controls, today);
                 if !matches!(reply, ChartReply::Ready { .. }) {
                     return Ok(ChartAnswer::Other(reply));
@@ -83,7 +83,7 @@ impl ChartService {
                 self.cache.put_view(&key, &field, &json).await?;
                 return Ok(ChartAnswer::Ready(json));
             }
-            Metrics::inc(&METRICS.cache_misses);
+            METRICS.cache_missed(chart.slug());
             let job = QueryJob { query, repos: repos.clone() };
             let reply = match self.cache.status(&key).await? {
                 Some(status) => self.follow(status, job, &key).await?,
@@ -232,7 +232,7 @@ impl ChartService {
             return Err(ServiceError::QueueUnavailable(error.to_string()));
         }
         self.cache.count(Counter::Enqueued(query)).await?;
-        Metrics::inc(&METRICS.jobs_enqueued);
+        METRICS.job_enqueued(query.name());
         // Lost wake-ups only delay the job until a worker's next poll: not worth failing for.
         if let Err(error) = queue::announce(&mut self.cache.connection(), self.cache.prefix()).await {
             warn!(%error, "could not announce the job to idle workers");

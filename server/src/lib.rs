@@ -122,8 +122,7 @@ async fn readyz(axum::extract::State(state): axum::extract::State<AppState>) -> 
     }
 }
 
-async fn metrics(axum::extract::State(state): axum::extract::State<AppState>) -> String {
-    let cache = state.charts.cache();
-    let depth = explorer::queue::waiting(&mut cache.connection(), cache.prefix()).await.ok();
-    explorer::metrics::METRICS.render(depth)
+async fn metrics(axum::extract::State(state): axum::extract::State<AppState>) -> impl axum::response::IntoResponse {
+    let text = explorer::metrics::scrape(state.charts.cache()).await;
+    ([(axum::http::header::CONTENT_TYPE, explorer::metrics::CONTENT_TYPE)], text)
 }

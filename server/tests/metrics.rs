@@ -7,10 +7,18 @@ use std::time::Duration;
 
 use support::{load_commit_fixture, poll_until_done, TestEnv};
 
-fn metric(text: &str, name: &str) -> f64 {
+/// The value of one series, named with its labels as the exposition writes them.
+fn metric(text: &str, series: &str) -> f64 {
     text.lines()
-        .find_map(|line| line.strip_prefix(name)?.strip_prefix(' ')?.parse().ok())
-        .unwrap_or_else(|| panic!("no {name} in\n{text}"))
+        .find_map(|line| line.strip_prefix(series)?.strip_prefix(' ')?.parse().ok())
+        .unwrap_or_else(|| panic!("no {series} in\n{text}"))
+}
+
+async fn scrape(client: &reqwest::Client, url: String) -> String {
+    let response = client.get(url).send().await.unwrap();
+    let content_type = response.headers().get(reqwest::header::CONTENT_TYPE).cloned();
+    assert_eq!(content_type.unwrap().to_str().unwrap(), "text/plain; version=0.0.4; charset=utf-8");
+    response.text().await.unwrap()
 }
 
 #[tokio::test]
@@ -25,16 +33,21 @@ async fn web_and_worker_report_cache_use_jobs_and_queue_depth() {
     poll_until_done(&client, &url, Duration::from_secs(30)).await;
     client.get(&url).send().await.unwrap();
 
-    let web = client.get(format!("{base}/metrics")).send().await.unwrap().text().await.unwrap();
-    assert!(metric(&web, "explorer_cache_misses_total") >= 1.0, "{web}");
-    assert!(metric(&web, "explorer_cache_hits_total") >= 2.0, "the last poll and the request after it: {web}");
-    assert_eq!(metric(&web, "explorer_jobs_enqueued_total"), 1.0);
+    let web = scrape(&client, format!("{base}/metrics")).await;
+    let chart = "{chart=\"commits-over-time\"}";
+    assert!(metric(&web, &format!("explorer_chart_requests_total{chart}")) >= 3.0, "{web}");
+    assert!(metric(&web, &format!("explorer_cache_misses_total{chart}")) >= 1.0, "{web}");
+    assert!(
+        metric(&web, &format!("explorer_cache_hits_total{chart}")) >= 2.0,
+        "the last poll and the request after it: {web}"
+    );
+    assert_eq!(metric(&web, "explorer_jobs_enqueued_total{query=\"commits\"}"), 1.0, "{web}");
     assert_eq!(metric(&web, "explorer_queue_depth"), 0.0);
 
     let worker = format!("http://{worker_addr}");
-    let text = client.get(format!("{worker}/metrics")).send().await.unwrap().text().await.unwrap();
-    assert_eq!(metric(&text, "explorer_jobs_done_total"), 1.0);
-    assert_eq!(metric(&text, "explorer_job_duration_seconds_count"), 1.0);
+    let text = scrape(&client, format!("{worker}/metrics")).await;
+    assert_eq!(metric(&text, "explorer_jobs_done_total{query=\"commits\"}"), 1.0, "{text}");
+    assert_eq!(metric(&text, "explorer_job_duration_seconds_count{query=\"commits\"}"), 1.0);
     assert_eq!(metric(&text, "explorer_augur_queries_in_flight"), 0.0);
     assert_eq!(client.get(format!("{worker}/healthz")).send().await.unwrap().status(), 200);
     assert_eq!(client.get(format!("{worker}/readyz")).send().await.unwrap().status(), 200);

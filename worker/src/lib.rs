@@ -107,7 +107,11 @@ async fn run_once(
 /// /metrics for Prometheus; /healthz while the process is up; /readyz when Redis and
 /// Augur both answer.
 async fn serve_probes(listener: tokio::net::TcpListener, cache: Cache, db: sqlx::PgPool) {
-    use axum::{http::StatusCode, routing::get, Router};
+    use axum::{
+        http::{header, StatusCode},
+        routing::get,
+        Router,
+    };
 
     let metrics_cache = cache.clone();
     let router = Router::new()
@@ -117,8 +121,8 @@ async fn serve_probes(listener: tokio::net::TcpListener, cache: Cache, db: sqlx:
             get(move || {
                 let cache = metrics_cache.clone();
                 async move {
-                    let depth = explorer::queue::waiting(&mut cache.connection(), cache.prefix()).await.ok();
-                    explorer::metrics::METRICS.render(depth)
+                    let text = explorer::metrics::scrape(&cache).await;
+                    ([(header::CONTENT_TYPE, explorer::metrics::CONTENT_TYPE)], text)
                 }
             }),
         )

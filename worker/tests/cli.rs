@@ -19,7 +19,7 @@ fn invalidate_reports_what_it_dropped_and_rejects_bad_arguments() {
 
     let bad = worker(&["invalidate", "--query", "nope"]);
     assert!(!bad.status.success());
-    assert!(String::from_utf8_lossy(&bad.stderr).contains("no query is named \"nope\""));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("invalid value 'nope' for '--query <NAME>'"));
     let bad = worker(&["invalidate", "--repo", "x"]);
-    assert!(String::from_utf8_lossy(&bad.stderr).contains("\"x\" is not a repo id"));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("invalid value 'x' for '--repo <ID>'"));
 }
