@@ -40,9 +40,23 @@ pub fn App() -> impl IntoView {
         <Stylesheet id="leptos" href="/pkg/explorer.css" />
         <Title text="Augur Explorer" />
         <Router>
-            <Routes fallback=|| view! { <p class="not-found">"Page not found."</p> }>
+            <Routes fallback=NotFound>
                 <Route path=StaticSegment("") view=pages::ContributionsPage />
             </Routes>
         </Router>
+    }
+}
+
+/// Any path that is no route. The server answers it with HTTP 404 (the file-or-page
+/// fallback sets that status when no static file matches).
+#[component]
+fn NotFound() -> impl IntoView {
+    view! {
+        <Title text="Page not found · Augur Explorer" />
+        <main class="not-found">
+            <h1>"Page not found"</h1>
+            <p>"There is no page at this address."</p>
+            <p><a href="/">"Go to the charts"</a></p>
+        </main>
     }
 }
