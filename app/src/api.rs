@@ -1,6 +1,7 @@
 //! Server functions: thin calls into the explorer core, which lives on the server only.
+//! Each fails with an `AppError`, whose kind the page branches on.
 
-use charts::{ChartControls, ChartId, ChartReply, RepoEntry, SearchHit};
+use charts::{AppError, ChartControls, ChartId, ChartReply, RepoEntry, SearchHit};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -8,7 +9,7 @@ use crate::url_state::Selection;
 
 /// Repos and orgs matching what the user typed, best first.
 #[server]
-pub async fn search_repos(query: String) -> Result<Vec<SearchHit>, ServerFnError> {
+pub async fn search_repos(query: String) -> Result<Vec<SearchHit>, AppError> {
     let search = expect_context::<explorer::search::LiveIndex>();
     Ok(search.current().search(&query, SEARCH_HITS))
 }
@@ -28,11 +29,10 @@ pub struct SelectionView {
 
 /// Describes a selection, or says why it cannot be drawn (unknown org, over the limit).
 #[server]
-pub async fn describe_selection(selection: Selection) -> Result<SelectionView, ServerFnError> {
+pub async fn describe_selection(selection: Selection) -> Result<SelectionView, AppError> {
     let search = expect_context::<explorer::search::LiveIndex>();
     let limit = expect_context::<std::sync::Arc<explorer::ChartService>>().settings().selection_max_repos;
-    let set = explorer::selection::resolve(&search, &selection.repos, &selection.orgs, limit)
-        .map_err(|e| ServerFnError::new(e.to_string()))?;
+    let set = explorer::selection::resolve(&search, &selection.repos, &selection.orgs, limit)?;
     let index = search.current();
     let entry = |id: i64| {
         index.repo(id).cloned().unwrap_or_else(|| RepoEntry { id, url: format!("repository {id}"), org: String::new() })
@@ -45,25 +45,27 @@ pub async fn describe_selection(selection: Selection) -> Result<SelectionView, S
 }
 
 /// A chart's data if cached; otherwise queues its job (once) and says how it is going.
-/// `retry` first forgets a failure of the chart's job, so that it runs again.
+/// `retry` first forgets a failure of the chart's job, so that it runs again. A failed job
+/// is an `AppError::Failed` with its reason, as in the JSON API.
 #[server]
 pub async fn chart_data(
     chart: ChartId,
     selection: Selection,
     controls: ChartControls,
     retry: bool,
-) -> Result<ChartReply, ServerFnError> {
+) -> Result<ChartReply, AppError> {
     let service = expect_context::<std::sync::Arc<explorer::ChartService>>();
     let search = expect_context::<explorer::search::LiveIndex>();
-    controls.check().map_err(|e| ServerFnError::new(e.to_string()))?;
+    controls.check()?;
     let limit = service.settings().selection_max_repos;
-    let repos = match explorer::selection::resolve(&search, &selection.repos, &selection.orgs, limit) {
-        Ok(repos) => repos,
-        Err(error) => return Ok(ChartReply::Failed { error: error.to_string(), retryable: error.is_transient() }),
-    };
+    let repos = explorer::selection::resolve(&search, &selection.repos, &selection.orgs, limit)?;
+    // The service logged any raw cause with the cache key; the page gets the sentence.
     let reply = match retry {
-        true => service.retry(chart, &repos, &controls).await,
-        false => service.chart(chart, &repos, &controls).await,
+        true => service.retry(chart, &repos, &controls).await?,
+        false => service.chart(chart, &repos, &controls).await?,
     };
-    reply.map_err(|e| ServerFnError::new(e.to_string()))
+    match reply {
+        ChartReply::Failed { error, retryable } => Err(AppError::failed(error, retryable)),
+        reply => Ok(reply),
+    }
 }

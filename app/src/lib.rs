@@ -58,7 +58,7 @@ fn PageRoutes() -> impl IntoView {
     // Built without the view macro, which takes a block child for a view rather than routes.
     Routes(
         RoutesProps::builder()
-            .fallback(|| view! { <p class="not-found">"Page not found."</p> })
+            .fallback(NotFound)
             .children(RouteChildren::to_children(move || StaticVec::from(routes)))
             .build(),
     )
@@ -73,5 +73,19 @@ fn route_path(path: &'static str) -> Arc<dyn PossibleRouteMatch + Send + Sync> {
         [a, b] => Arc::new((StaticSegment(*a), StaticSegment(*b))),
         [a, b, c] => Arc::new((StaticSegment(*a), StaticSegment(*b), StaticSegment(*c))),
         _ => panic!("page path {path} has more than three parts"),
+    }
+}
+
+/// Any path that is no route. The server answers it with HTTP 404 (the file-or-page
+/// fallback sets that status when no static file matches).
+#[component]
+fn NotFound() -> impl IntoView {
+    view! {
+        <Title text="Page not found · Augur Explorer" />
+        <main class="not-found">
+            <h1>"Page not found"</h1>
+            <p>"There is no page at this address."</p>
+            <p><a href="/">"Go to the charts"</a></p>
+        </main>
     }
 }

@@ -3,6 +3,7 @@
 
 mod catalog;
 mod controls;
+mod error;
 mod interval;
 mod render;
 mod reply;
@@ -12,6 +13,7 @@ mod url;
 
 pub use catalog::{ChartId, ChartSpec, Layout, PageSpec, RepoEntry, CHARTS, PAGES};
 pub use controls::{ChartControls, Control, ControlError, BOTS_PARAM, FROM_PARAM, TO_PARAM};
+pub use error::AppError;
 pub use interval::{Interval, ParseIntervalError};
 pub use render::{chart_svg, ChartSize};
 pub use reply::ChartReply;

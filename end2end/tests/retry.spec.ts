@@ -25,7 +25,9 @@ test("a failed chart offers Try again, which works once the cause is fixed", asy
     const card = page.locator('[data-chart="pr-first-response"]');
     const failed = card.locator('[data-state="failed"]');
     await expect(failed).toBeVisible({ timeout: 45_000 });
-    await expect(failed).toContainText("explorer_pr_response");
+    // The reason names the SQLSTATE, never the database's own text (the log has that).
+    await expect(failed).toContainText("PostgreSQL error 42P01");
+    await expect(failed).not.toContainText("explorer_pr_response");
     await expect(failed).toContainText("Trying again helps only once the cause is fixed");
   } finally {
     sql("ALTER MATERIALIZED VIEW augur_data.explorer_pr_response_gone RENAME TO explorer_pr_response");

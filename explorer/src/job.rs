@@ -60,6 +60,8 @@ pub async fn run(job: QueryJob, job_id: &str, ctx: &JobContext) -> Result<(), Jo
             Ok(computed) => computed,
             Err(JobError::Cache(error)) => return Err(JobError::Cache(error)),
             Err(error) => {
+                // The raw error, SQL text and all, is for the log; the page gets `describe`'s sentence.
+                warn!(%error, "job failed");
                 METRICS.job_failed(job.query.name());
                 let failed = match &error {
                     JobError::Query(e) => JobStatus::Failed { reason: describe(e), retryable: is_transient(e) },
@@ -80,8 +82,14 @@ pub async fn run(job: QueryJob, job_id: &str, ctx: &JobContext) -> Result<(), Jo
         info!(queried_rows, bytes = bytes.len(), ms = started.elapsed().as_millis() as u64, "result cached");
         Ok(())
     }
-    .instrument(span)
+    .instrument(span.clone())
     .await
+    .inspect_err(|error| {
+        if let JobError::Cache(error) = error {
+            // Nothing was recorded: the queue keeps the job and it runs again.
+            span.in_scope(|| warn!(%error, "the cache is unavailable; the job will run again"));
+        }
+    })
 }
 
 /// A selection's result, encoded, as of its oldest part, and what its SQL did.
@@ -211,17 +219,30 @@ fn slot_holder() -> String {
     format!("{}-{nanos}", std::process::id())
 }
 
-/// A reason a user can read, without the SQL text.
+/// A reason a user can read: never the SQL, the database's own message or the driver's
+/// text, which the job's log line carries with the cache key. The SQLSTATE code stays, as
+/// it tells an operator what to look for without showing the query.
 fn describe(error: &sqlx::Error) -> String {
     match error {
         sqlx::Error::Database(db) if db.code().as_deref() == Some("57014") => {
             "the query took longer than the statement timeout".to_owned()
         }
-        sqlx::Error::Database(db) => format!("the database refused the query: {}", db.message()),
-        sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) | sqlx::Error::Tls(_) => {
+        sqlx::Error::Database(db) => match db.code() {
+            Some(code) => format!("the database refused the query (PostgreSQL error {code})"),
+            None => "the database refused the query".to_owned(),
+        },
+        sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) | sqlx::Error::Tls(_) => {
             "the Augur database could not be reached".to_owned()
         }
-        other => format!("the query failed: {other}"),
+        sqlx::Error::RowNotFound
+        | sqlx::Error::ColumnNotFound(_)
+        | sqlx::Error::ColumnIndexOutOfBounds { .. }
+        | sqlx::Error::ColumnDecode { .. }
+        | sqlx::Error::Decode(_)
+        | sqlx::Error::TypeNotFound { .. } => {
+            "the database answered in a shape the query does not expect (is the Augur schema current?)".to_owned()
+        }
+        _ => "the query failed on the worker".to_owned(),
     }
 }
 
@@ -254,5 +275,22 @@ mod tests {
 
         let firsts: Vec<Duration> = (0..20).map(|_| retry_delays(base).next().unwrap()).collect();
         assert!(firsts.iter().any(|d| *d != firsts[0]), "no jitter: {firsts:?}");
+    }
+
+    #[test]
+    fn reasons_are_sentences_without_the_driver_text() {
+        let raw =
+            "encountered unexpected or invalid data: expected DataRow, got 'Z' at SELECT secret FROM augur_data.repo";
+        let cases = [
+            (sqlx::Error::Protocol(raw.to_owned()), "the query failed on the worker"),
+            (sqlx::Error::ColumnNotFound(raw.to_owned()), "the database answered in a shape"),
+            (sqlx::Error::PoolTimedOut, "could not be reached"),
+            (sqlx::Error::Io(std::io::Error::new(std::io::ErrorKind::ConnectionReset, raw)), "could not be reached"),
+        ];
+        for (error, expected) in cases {
+            let reason = describe(&error);
+            assert!(reason.contains(expected), "{error:?} became {reason:?}");
+            assert!(!reason.contains("augur_data") && !reason.contains("DataRow"), "{error:?} became {reason:?}");
+        }
     }
 }

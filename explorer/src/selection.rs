@@ -26,6 +26,15 @@ impl SelectionError {
     }
 }
 
+impl From<SelectionError> for charts::AppError {
+    fn from(error: SelectionError) -> Self {
+        match error {
+            SelectionError::NotLoaded => charts::AppError::unavailable("the repository list is still loading"),
+            error => charts::AppError::bad_input(error.to_string()),
+        }
+    }
+}
+
 /// Chosen repos ∪ every repo of the chosen orgs, deduplicated, at most `limit`. Repo ids are
 /// taken as given (the index may lag behind Augur); orgs need the index.
 pub fn resolve(index: &LiveIndex, repos: &[i64], orgs: &[String], limit: usize) -> Result<RepoSet, SelectionError> {

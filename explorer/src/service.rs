@@ -1,7 +1,7 @@
-use std::time::Duration;
+use std::{future::Future, time::Duration};
 
 use apalis::prelude::{TaskBuilder, TaskId, TaskSink};
-use charts::{ChartControls, ChartId, ChartReply};
+use charts::{AppError, ChartControls, ChartId, ChartReply};
 use chrono::{DateTime, NaiveDate, Utc};
 use tracing::{info, warn, Instrument};
 
@@ -23,12 +23,30 @@ pub struct ChartService {
     settings: Settings,
 }
 
+/// A dependency of the web tier is down. The message is for users; the raw cause goes to
+/// the log only, inside the chart's span (which carries the cache key).
 #[derive(Debug, thiserror::Error)]
 pub enum ServiceError {
-    #[error("the cache is unavailable, try again shortly ({0})")]
+    #[error("the cache is unavailable")]
     CacheUnavailable(#[from] CacheError),
-    #[error("the job queue is unavailable, try again shortly ({0})")]
+    #[error("the job queue is unavailable")]
     QueueUnavailable(String),
+}
+
+impl ServiceError {
+    /// The raw error of Redis or the queue, for the log.
+    pub fn cause(&self) -> String {
+        match self {
+            ServiceError::CacheUnavailable(error) => error.to_string(),
+            ServiceError::QueueUnavailable(error) => error.clone(),
+        }
+    }
+}
+
+impl From<ServiceError> for AppError {
+    fn from(error: ServiceError) -> Self {
+        AppError::unavailable(error.to_string())
+    }
 }
 
 impl ChartService {
@@ -65,7 +83,7 @@ impl ChartService {
         let query = viz::query_for(chart);
         let key = ResultKey::new(query, repos);
         let span = tracing::info_span!("chart", chart = chart.slug(), %key);
-        async move {
+        logged(span, async move {
             METRICS.chart_requested(chart.slug());
             let today = Utc::now().date_naive();
             let field = view_field(chart, controls, today);
@@ -90,8 +108,7 @@ impl ChartService {
                 None => self.enqueue(job, &key).await?,
             };
             Ok(ChartAnswer::Other(reply))
-        }
-        .instrument(span)
+        })
         .await
     }
 
@@ -163,10 +180,15 @@ impl ChartService {
         controls: &ChartControls,
     ) -> Result<ChartReply, ServiceError> {
         let key = ResultKey::new(viz::query_for(chart), repos);
-        if let Some(JobStatus::Failed { .. }) = self.cache.status(&key).await? {
-            info!(%key, "retry requested");
-            self.cache.clear_status(&key).await?;
-        }
+        let span = tracing::info_span!("retry", chart = chart.slug(), %key);
+        logged(span, async {
+            if let Some(JobStatus::Failed { .. }) = self.cache.status(&key).await? {
+                info!("retry requested");
+                self.cache.clear_status(&key).await?;
+            }
+            Ok(())
+        })
+        .await?;
         self.chart(chart, repos, controls).await
     }
 
@@ -242,6 +264,22 @@ impl ChartService {
     }
 }
 
+/// Runs a chart's work in its span and logs a failure's raw cause there, with the key.
+async fn logged<T>(
+    span: tracing::Span,
+    work: impl Future<Output = Result<T, ServiceError>>,
+) -> Result<T, ServiceError> {
+    async move {
+        let outcome = work.await;
+        if let Err(error) = &outcome {
+            warn!(%error, cause = %error.cause(), "chart request failed");
+        }
+        outcome
+    }
+    .instrument(span)
+    .await
+}
+
 /// How long a freshly claimed job may be absent from the queue before it counts as lost.
 const PUSH_GRACE_MS: u64 = 5_000;
 
@@ -299,5 +337,18 @@ mod tests {
         let parsed: TaskId = id.parse().unwrap();
         assert_eq!(parsed.to_string(), id);
         assert!(matches!(parsed, TaskId::String(_)), "{parsed:?}");
+    }
+
+    #[test]
+    fn users_get_a_sentence_and_the_log_gets_the_redis_text() {
+        let raw = std::io::Error::new(std::io::ErrorKind::ConnectionRefused, "Connection refused (os error 111)");
+        let error = ServiceError::from(CacheError::from(raw));
+        assert!(error.cause().contains("os error 111"), "the log keeps the cause: {}", error.cause());
+        let shown = AppError::from(error);
+        assert_eq!(shown, AppError::unavailable("the cache is unavailable"));
+        assert_eq!(shown.http_status(), 503);
+
+        let queue = AppError::from(ServiceError::QueueUnavailable("apalis: broken pipe".to_owned()));
+        assert_eq!(queue, AppError::unavailable("the job queue is unavailable"));
     }
 }

@@ -10,7 +10,8 @@ use axum::{
     Json, Router,
 };
 use charts::{
-    chart_svg, ChartControls, ChartId, ChartReply, ChartSize, BOTS_PARAM, CHARTS, FROM_PARAM, PAGES, TO_PARAM,
+    chart_svg, AppError, ChartControls, ChartId, ChartReply, ChartSize, BOTS_PARAM, CHARTS, FROM_PARAM, PAGES,
+    TO_PARAM,
 };
 use explorer::{
     search::LiveIndex,
@@ -39,20 +40,22 @@ enum Format {
     Svg,
 }
 
-/// An answer with an error message that names what to fix.
-struct ApiError {
-    status: StatusCode,
-    message: String,
-}
+/// An error answer: `{"kind":"bad_input"|"not_found"|"unavailable"|"failed","error":"<sentence>"}`
+/// with the status of its kind.
+struct ApiError(AppError);
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        (self.status, Json(json!({ "error": self.message }))).into_response()
+        (status_of(&self.0), Json(self.0)).into_response()
     }
 }
 
+fn status_of(error: &AppError) -> StatusCode {
+    StatusCode::from_u16(error.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+}
+
 fn bad_request(message: String) -> ApiError {
-    ApiError { status: StatusCode::BAD_REQUEST, message }
+    ApiError(AppError::bad_input(message))
 }
 
 /// A request's parameters, checked.
@@ -64,10 +67,7 @@ fn parse(
 ) -> Result<(ChartId, RepoSet, ChartControls, Format), ApiError> {
     let chart = ChartId::from_slug(slug).ok_or_else(|| {
         let known: Vec<&str> = CHARTS.iter().map(|c| c.slug).collect();
-        ApiError {
-            status: StatusCode::NOT_FOUND,
-            message: format!("unknown chart {slug:?}; charts: {}", known.join(", ")),
-        }
+        ApiError(AppError::not_found(format!("unknown chart {slug:?}; charts: {}", known.join(", "))))
     })?;
     let known: Vec<&str> = COMMON_PARAMETERS.into_iter().chain(chart.controls().iter().map(|c| c.param())).collect();
     if let Some(unknown) = params.keys().find(|k| !known.contains(&k.as_str())) {
@@ -97,9 +97,8 @@ fn selected(params: &HashMap<String, String>, search: &LiveIndex, limit: usize) 
     };
     let orgs = params.get("orgs").map(|t| selection::split_names(t)).unwrap_or_default();
     selection::resolve(search, &ids, &orgs, limit).map_err(|e| match e {
-        e if e.is_transient() => ApiError { status: StatusCode::SERVICE_UNAVAILABLE, message: e.to_string() },
         SelectionError::Empty => bad_request("no repositories given: pass repos=ID,ID,... or orgs=NAME,...".into()),
-        e => bad_request(e.to_string()),
+        e => ApiError(e.into()),
     })
 }
 
@@ -144,7 +143,8 @@ async fn answer(
             return ([(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))], json).into_response();
         }
         Ok(answer) => answer.into_reply(),
-        Err(e) => return ApiError { status: StatusCode::SERVICE_UNAVAILABLE, message: e.to_string() }.into_response(),
+        // The service logged the raw cause with the cache key; the client gets the sentence.
+        Err(e) => return ApiError(e.into()).into_response(),
     };
     match (&reply, format) {
         (ChartReply::Ready { data, .. }, Format::Csv) => {
@@ -158,9 +158,12 @@ async fn answer(
         (ChartReply::Queued { .. } | ChartReply::Running { .. }, _) => {
             (StatusCode::ACCEPTED, [(header::RETRY_AFTER, HeaderValue::from_static("1"))], Json(reply)).into_response()
         }
-        (ChartReply::Failed { retryable, .. }, _) => {
-            let status = if *retryable { StatusCode::SERVICE_UNAVAILABLE } else { StatusCode::INTERNAL_SERVER_ERROR };
-            (status, Json(reply)).into_response()
+        (ChartReply::Failed { error, retryable }, _) => {
+            let error = AppError::failed(error.clone(), *retryable);
+            // The error's body, with the chart's state named as in every other chart answer.
+            let mut body = serde_json::to_value(&error).expect("an error serialises");
+            body["status"] = json!("failed");
+            (status_of(&error), Json(body)).into_response()
         }
     }
 }

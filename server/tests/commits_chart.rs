@@ -132,10 +132,33 @@ async fn bad_parameters_get_a_clear_400() {
         let body: Value = response.json().await.unwrap();
         let error = body["error"].as_str().unwrap();
         assert!(error.contains(message), "{query}: {error}");
+        assert_eq!(body["kind"], "bad_input", "{query}: {body}");
     }
     let unknown = client.get(format!("{base}/api/v1/charts/pie-in-the-sky?repos=1")).send().await.unwrap();
     assert_eq!(unknown.status(), 404);
+    let body: Value = unknown.json().await.unwrap();
+    assert_eq!(body["kind"], "not_found", "{body}");
+    assert!(body["error"].as_str().unwrap().starts_with("unknown chart \"pie-in-the-sky\""), "{body}");
     assert_eq!(env.waiting_jobs().await, 0, "no bad request queued a job");
+}
+
+#[tokio::test]
+async fn an_unknown_page_is_a_404_page_with_a_way_home() {
+    let mut env = TestEnv::new().await;
+    let base = env.start_server().await;
+    let client = reqwest::Client::new();
+    for path in ["/nope", "/charts/commits-over-time/extra"] {
+        let response = client.get(format!("{base}{path}")).send().await.unwrap();
+        assert_eq!(response.status(), 404, "{path}");
+        assert!(response.headers()["content-type"].to_str().unwrap().starts_with("text/html"), "{path}");
+        let page = response.text().await.unwrap();
+        assert!(page.contains("<h1>Page not found</h1>"), "{path}: {page}");
+        assert!(page.contains(r#"<a href="/">Go to the charts</a>"#), "{path}: {page}");
+    }
+    // The page itself and the API are routes, not the fallback.
+    assert_eq!(client.get(format!("{base}/")).send().await.unwrap().status(), 200);
+    let api = client.get(format!("{base}/api/v1/repos?q=augur")).send().await.unwrap();
+    assert_eq!(api.status(), 200);
 }
 
 #[tokio::test]

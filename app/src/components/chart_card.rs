@@ -1,7 +1,8 @@
 use std::time::Duration;
 
 use charts::{
-    chart_svg, encode_query_value, ChartControls, ChartId, ChartReply, ChartSize, Control, Interval, TimeSeries,
+    chart_svg, encode_query_value, AppError, ChartControls, ChartId, ChartReply, ChartSize, Control, Interval,
+    TimeSeries,
 };
 use leptos::prelude::*;
 
@@ -17,7 +18,7 @@ fn poll_delay(attempt: u32) -> Duration {
 }
 
 /// The server's answer, with the selection and controls it answers for.
-type Answer = (Selection, ChartControls, Result<Option<ChartReply>, ServerFnError>);
+type Answer = (Selection, ChartControls, Result<Option<ChartReply>, AppError>);
 
 /// One chart with its controls. It asks the server for its data and, while the data is
 /// being computed, asks again until it is ready or failed.
@@ -42,7 +43,7 @@ pub fn ChartCard(chart: ChartId, selection: Signal<Selection>, page: Signal<Page
                 return (repos, controls, Ok(None));
             }
             if let Err(error) = controls.check() {
-                return (repos, controls, Err(ServerFnError::new(error)));
+                return (repos, controls, Err(error.into()));
             }
             let answer = chart_data(chart, repos.clone(), controls, false).await.map(Some);
             (repos, controls, answer)
@@ -144,10 +145,10 @@ fn ControlInput(chart: ChartId, control: Control, own: RwSignal<ChartControls>) 
 #[component]
 fn ChartBody(
     chart: ChartId,
-    answer: Result<Option<ChartReply>, ServerFnError>,
+    answer: Result<Option<ChartReply>, AppError>,
     drawn_repos: Selection,
     drawn_controls: ChartControls,
-    retry: Action<(), Result<ChartReply, ServerFnError>>,
+    retry: Action<(), Result<ChartReply, AppError>>,
 ) -> impl IntoView {
     match answer {
         Ok(None) => view! { <p class="status empty">"Pick repositories or orgs to draw this chart."</p> }.into_any(),
@@ -201,26 +202,51 @@ fn ChartBody(
                 .into_any()
             }
         }
-        Ok(Some(ChartReply::Failed { error, retryable })) => view! {
-            <div class="status error" data-state="failed" role="alert">
-                <p>
-                    {format!("This chart could not be computed: {error}.")}
-                    {if retryable {
-                        " It may work if you try again."
-                    } else {
-                        " Trying again helps only once the cause is fixed."
-                    }}
-                </p>
-                <button type="button" class="retry" on:click=move |_| { retry.dispatch(()); }>
-                    "Try again"
-                </button>
+        // A failed job can always be run again: when the cause is passing it may work now,
+        // and otherwise it works once someone has fixed the cause (its failure is remembered).
+        Ok(Some(ChartReply::Failed { error, retryable })) | Err(AppError::Failed { message: error, retryable }) => {
+            view! {
+                <div class="status error" data-state="failed" data-retryable=retryable.to_string() role="alert">
+                    <p>
+                        {format!("This chart could not be computed: {error}.")}
+                        {if retryable {
+                            " It may work if you try again."
+                        } else {
+                            " Trying again helps only once the cause is fixed."
+                        }}
+                    </p>
+                    <RetryButton retry />
+                </div>
+            }
+            .into_any()
+        }
+        Err(AppError::Unavailable { message }) => view! {
+            <div class="status error" data-state="unavailable" role="alert">
+                <p>{format!("This chart cannot be fetched right now: {message}. Try again in a moment.")}</p>
+                <RetryButton retry />
             </div>
         }
         .into_any(),
-        Err(error) => view! {
-            <p class="status error" data-state="error" role="alert">{error.to_string()}</p>
+        // Asking again unchanged gets the same answer: no button, the message says what to change.
+        Err(AppError::BadInput { message }) => view! {
+            <p class="status error" data-state="bad-input" role="alert">
+                {format!("This chart cannot be drawn for this request: {message}.")}
+            </p>
         }
         .into_any(),
+        Err(AppError::NotFound { message }) => view! {
+            <p class="status error" data-state="not-found" role="alert">{format!("Not found: {message}.")}</p>
+        }
+        .into_any(),
+    }
+}
+
+#[component]
+fn RetryButton(retry: Action<(), Result<ChartReply, AppError>>) -> impl IntoView {
+    view! {
+        <button type="button" class="retry" on:click=move |_| { retry.dispatch(()); }>
+            "Try again"
+        </button>
     }
 }
 

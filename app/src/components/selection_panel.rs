@@ -1,4 +1,4 @@
-use charts::{repo_slug, SearchHit};
+use charts::{repo_slug, AppError, SearchHit};
 use leptos::prelude::*;
 
 use crate::{api::describe_selection, components::search_box::SearchBox, url_state::Selection};
@@ -61,8 +61,19 @@ pub fn SelectionPanel(selection: RwSignal<Selection>) -> impl IntoView {
                             }
                             .into_any()
                         }
+                        // A dependency not ready yet passes by itself; anything else needs a
+                        // different selection.
+                        Err(AppError::Unavailable { message }) => view! {
+                            <p class="error" role="alert" data-selection="unavailable">
+                                {format!("The selection cannot be shown right now: {message}. Try again in a moment.")}
+                            </p>
+                            <button type="button" class="retry" on:click=move |_| described.refetch()>"Try again"</button>
+                        }
+                        .into_any(),
                         Err(error) => view! {
-                            <p class="error" role="alert" data-selection="error">{error.to_string()}</p>
+                            <p class="error" role="alert" data-selection="error" data-kind=error.kind()>
+                                {format!("This selection cannot be drawn: {error}.")}
+                            </p>
                             <button type="button" class="clear" on:click=move |_| selection.set(Selection::default())>
                                 "Clear the selection"
                             </button>
