@@ -10,7 +10,7 @@ use crate::url_state::Selection;
 /// Repos and orgs matching what the user typed, best first.
 #[server]
 pub async fn search_repos(query: String) -> Result<Vec<SearchHit>, AppError> {
-    let search = expect_context::<explorer::search::LiveIndex>();
+    let search = expect_context::<explorer::web::search::LiveIndex>();
     Ok(search.current().search(&query, SEARCH_HITS))
 }
 
@@ -30,9 +30,9 @@ pub struct SelectionView {
 /// Describes a selection, or says why it cannot be drawn (unknown org, over the limit).
 #[server]
 pub async fn describe_selection(selection: Selection) -> Result<SelectionView, AppError> {
-    let search = expect_context::<explorer::search::LiveIndex>();
+    let search = expect_context::<explorer::web::search::LiveIndex>();
     let limit = expect_context::<std::sync::Arc<explorer::ChartService>>().settings().selection_max_repos;
-    let set = explorer::selection::resolve(&search, &selection.repos, &selection.orgs, limit)?;
+    let set = explorer::web::selection::resolve(&search, &selection.repos, &selection.orgs, limit)?;
     let index = search.current();
     let entry = |id: i64| {
         index.repo(id).cloned().unwrap_or_else(|| RepoEntry { id, url: format!("repository {id}"), org: String::new() })
@@ -55,10 +55,10 @@ pub async fn chart_data(
     retry: bool,
 ) -> Result<ChartReply, AppError> {
     let service = expect_context::<std::sync::Arc<explorer::ChartService>>();
-    let search = expect_context::<explorer::search::LiveIndex>();
+    let search = expect_context::<explorer::web::search::LiveIndex>();
     controls.check()?;
     let limit = service.settings().selection_max_repos;
-    let repos = explorer::selection::resolve(&search, &selection.repos, &selection.orgs, limit)?;
+    let repos = explorer::web::selection::resolve(&search, &selection.repos, &selection.orgs, limit)?;
     // The service logged any raw cause with the cache key; the page gets the sentence.
     let reply = match retry {
         true => service.retry(chart, &repos, &controls).await?,

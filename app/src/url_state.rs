@@ -187,6 +187,20 @@ mod tests {
         pairs.iter().map(|(key, value)| (*key, value.to_string())).collect()
     }
 
+    #[test]
+    fn moving_to_another_page_keeps_the_selection_and_page_controls_only() {
+        let query = params(&[
+            ("repos", "3,1"),
+            ("orgs", "chaoss"),
+            ("bots", "show"),
+            ("from", "2024-01-01"),
+            ("pr-staleness.stale_days", "45"),
+        ]);
+        let shared = shared_query(&query).replace("%2C", ",").replace("%2D", "-");
+        assert_eq!(shared, "?repos=1,3&orgs=chaoss&bots=show&from=2024-01-01");
+        assert_eq!(shared_query(&params(&[("pr-staleness.stale_days", "45")])), "");
+    }
+
     fn chart_named(slug: &str) -> ChartId {
         ChartId::from_slug(slug).expect("a chart of the catalog")
     }

@@ -1,27 +1,21 @@
-//! The server-only core shared by the web and worker binaries: settings, the Augur
-//! queries, the compact result format, the Redis cache and the job queue.
+//! The server-only core shared by the web and worker binaries, grouped by role: what is read
+//! from Augur ([`augur`]), what is kept in Redis ([`store`]), the jobs that fill it ([`jobs`]),
+//! the web tier's chart service, selection and search ([`web`]), and the transforms from
+//! query rows to chart data ([`viz`]).
 
 pub mod augur;
-pub mod cache;
-pub mod codec;
-pub mod job;
-pub mod key;
+pub mod jobs;
 pub mod logs;
 pub mod metrics;
-pub mod queue;
 pub mod repos;
-pub mod search;
-pub mod selection;
-pub mod service;
 pub mod settings;
 pub mod shutdown;
-pub mod slots;
-pub mod status;
+pub mod store;
 pub mod viz;
+pub mod web;
 
 pub use augur::queries::Query;
-pub use cache::Cache;
-pub use key::ResultKey;
 pub use repos::RepoSet;
-pub use service::{ChartAnswer, ChartService, ServiceError};
 pub use settings::Settings;
+pub use store::{key::ResultKey, Cache};
+pub use web::service::{ChartAnswer, ChartService, ServiceError};

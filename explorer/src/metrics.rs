@@ -132,7 +132,7 @@ where
 
 /// What /metrics answers: this process's metrics and the queue depth, unless Redis is down.
 pub async fn scrape(cache: &Cache) -> String {
-    let depth = crate::queue::waiting(&mut cache.connection(), cache.prefix()).await.ok();
+    let depth = crate::jobs::queue::waiting(&mut cache.connection(), cache.prefix()).await.ok();
     METRICS.render(depth)
 }
 

@@ -10,12 +10,11 @@ use axum::{
     Json, Router,
 };
 use charts::{
-    chart_svg, AppError, ChartControls, ChartId, ChartReply, ChartSize, BOTS_PARAM, CHARTS, FROM_PARAM, PAGES,
-    TO_PARAM,
+    chart_svg, AppError, ChartControls, ChartId, ChartReply, ChartSize, BOTS_PARAM, CHARTS, FROM_PARAM, PAGES, TO_PARAM,
 };
 use explorer::{
-    search::LiveIndex,
-    selection::{self, SelectionError},
+    web::search::LiveIndex,
+    web::selection::{self, SelectionError},
     ChartAnswer, ChartService, RepoSet,
 };
 use serde_json::json;

@@ -9,7 +9,7 @@ use std::{future::Future, net::SocketAddr, sync::Arc};
 use anyhow::Context;
 use app::{shell, App};
 use axum::{extract::FromRef, http::StatusCode, routing::get, Router};
-use explorer::{search::LiveIndex, ChartService, Settings};
+use explorer::{web::search::LiveIndex, ChartService, Settings};
 use leptos::prelude::{provide_context, LeptosOptions};
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use tokio::net::TcpListener;
@@ -56,7 +56,7 @@ impl Application {
     pub async fn build(settings: Settings, leptos_options: LeptosOptions) -> anyhow::Result<Self> {
         let cache = explorer::Cache::connect(&settings.redis_url, &settings.key_prefix)
             .context("REDIS_URL is not a valid Redis URL")?;
-        let jobs = explorer::queue::connect(&settings.redis_url, &settings.key_prefix)
+        let jobs = explorer::jobs::queue::connect(&settings.redis_url, &settings.key_prefix)
             .context("REDIS_URL is not a valid Redis URL")?;
         // The web tier only lists repositories: two connections and short statements suffice.
         let db = explorer::augur::db::augur_pool(&settings.database_url, 2, std::time::Duration::from_secs(10))

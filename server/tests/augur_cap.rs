@@ -27,15 +27,15 @@ async fn no_more_augur_queries_run_at_once_than_the_cap_allows() {
     // All three jobs are taken by the two workers, yet one query at a time reaches Augur.
     let started = Instant::now();
     while started.elapsed() < Duration::from_secs(2) {
-        assert!(explorer::slots::held(&env.cache).await.unwrap() <= 1);
+        assert!(explorer::jobs::slots::held(&env.cache).await.unwrap() <= 1);
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    assert_eq!(explorer::slots::held(&env.cache).await.unwrap(), 1);
+    assert_eq!(explorer::jobs::slots::held(&env.cache).await.unwrap(), 1);
 
     sqlx::raw_sql("ROLLBACK").execute(&mut augur).await.unwrap();
     for url in &urls {
         assert_eq!(poll_until_done(&client, url, Duration::from_secs(30)).await.status(), 200);
     }
     tokio::time::sleep(Duration::from_millis(200)).await;
-    assert_eq!(explorer::slots::held(&env.cache).await.unwrap(), 0, "slots are released");
+    assert_eq!(explorer::jobs::slots::held(&env.cache).await.unwrap(), 0, "slots are released");
 }

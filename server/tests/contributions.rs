@@ -6,7 +6,7 @@ mod support;
 use explorer::augur::queries::Prs;
 use std::time::Duration;
 
-use explorer::{cache::Counter, Query, RepoSet, ResultKey};
+use explorer::{store::Counter, Query, RepoSet, ResultKey};
 use redis::AsyncCommands;
 use serde_json::{json, Value};
 use sqlx::PgConnection;
@@ -111,10 +111,10 @@ async fn pull_request_charts_count_by_hand_and_share_one_query() {
     // Each drawing is kept next to the result; invalidating the repo drops them with it.
     let key = ResultKey::new(Query::of::<Prs>(), &RepoSet::new([10]).unwrap());
     let mut redis = env.cache.connection();
-    let drawings: u64 = redis.hlen(env.cache.view_key(&key)).await.unwrap();
+    let drawings: u64 = redis.hlen(env.cache.chart_json_key(&key)).await.unwrap();
     assert_eq!(drawings, 4);
     env.cache.invalidate_repo(10).await.unwrap();
-    let left: bool = redis.exists(env.cache.view_key(&key)).await.unwrap();
+    let left: bool = redis.exists(env.cache.chart_json_key(&key)).await.unwrap();
     assert!(!left, "drawings outlived their result");
 }
 

@@ -5,7 +5,7 @@ mod support;
 use explorer::augur::queries::Commits;
 use std::time::Duration;
 
-use explorer::{cache::Counter, Query};
+use explorer::{store::Counter, Query};
 use support::{load_commit_fixture, poll_until_done, TestEnv};
 
 #[tokio::test]

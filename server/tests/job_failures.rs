@@ -6,7 +6,7 @@ mod support;
 use explorer::augur::queries::Commits;
 use std::time::Duration;
 
-use explorer::{cache::Counter, Query};
+use explorer::{store::Counter, Query};
 use serde_json::Value;
 use support::{poll_until_done, TestEnv};
 

@@ -6,7 +6,7 @@ mod support;
 use explorer::augur::queries::Commits;
 use std::{collections::BTreeSet, time::Duration};
 
-use explorer::{cache::Counter, queue::queue_name, Query};
+use explorer::{jobs::queue::queue_name, store::Counter, Query};
 use serde_json::Value;
 use support::{load_commit_fixture, poll_until_done, TestEnv};
 
@@ -102,8 +102,8 @@ async fn the_queue_keeps_nothing_of_finished_jobs_after_vacuum() {
     let (data, _, meta) = leftovers(conn.clone()).await;
     assert_eq!((data, meta), (2, 2), "apalis keeps finished jobs until cleaned");
 
-    let mut jobs = explorer::queue::connect(&env.settings.redis_url, &env.settings.key_prefix).unwrap();
-    assert_eq!(explorer::queue::vacuum(&mut jobs).await.unwrap(), 2);
+    let mut jobs = explorer::jobs::queue::connect(&env.settings.redis_url, &env.settings.key_prefix).unwrap();
+    assert_eq!(explorer::jobs::queue::vacuum(&mut jobs).await.unwrap(), 2);
     assert_eq!(leftovers(conn.clone()).await, (0, 0, 0));
     let _: () = redis::cmd("PING").query_async(&mut conn).await.unwrap();
 }

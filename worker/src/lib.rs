@@ -6,8 +6,8 @@ use std::{future::Future, time::Duration};
 use anyhow::Context;
 use apalis::prelude::{BackendExt, BoxDynError, Data, Strategy, TaskId, WorkerBuilder, WorkerBuilderExt};
 use explorer::{
-    job::{self, JobContext, JobError},
-    queue::QueryJob,
+    jobs::queue::QueryJob,
+    jobs::run::{self as job, JobContext, JobError},
     Cache, Settings,
 };
 use tracing::{info, warn};
@@ -24,7 +24,7 @@ pub async fn run(settings: Settings, shutdown: impl Future<Output = ()> + Send +
     .context("the DATABASE_URL is not a valid PostgreSQL URL")?;
     let cache =
         Cache::connect(&settings.redis_url, &settings.key_prefix).context("REDIS_URL is not a valid Redis URL")?;
-    let janitor_queue = explorer::queue::connect(&settings.redis_url, &settings.key_prefix)
+    let janitor_queue = explorer::jobs::queue::connect(&settings.redis_url, &settings.key_prefix)
         .context("REDIS_URL is not a valid Redis URL")?;
     let janitor = tokio::spawn(janitor(janitor_queue, cache.clone()));
     let probes = match settings.worker_metrics_addr {
@@ -70,12 +70,12 @@ async fn run_once(
     stopping: tokio::sync::watch::Receiver<bool>,
 ) -> anyhow::Result<()> {
     let settings = &context.settings;
-    let queue = explorer::queue::connect(&settings.redis_url, &settings.key_prefix)
+    let queue = explorer::jobs::queue::connect(&settings.redis_url, &settings.key_prefix)
         .context("REDIS_URL is not a valid Redis URL")?;
     // Wake at once when the web tier announces a job; poll every second in case a wake-up
     // was lost (Redis restart) or a job was pushed by something that does not announce.
     let polling = Strategy::new()
-        .stream(explorer::queue::wakeups(&settings.redis_url, &settings.key_prefix))
+        .stream(explorer::jobs::queue::wakeups(&settings.redis_url, &settings.key_prefix))
         .interval(Duration::from_secs(1));
     let mut stop = stopping.clone();
     let worker = WorkerBuilder::new(name)
@@ -146,12 +146,12 @@ async fn serve_probes(listener: tokio::net::TcpListener, cache: Cache, db: sqlx:
 }
 
 /// Once a minute, one worker of the fleet cleans what apalis keeps of finished jobs.
-async fn janitor(mut queue: explorer::queue::JobQueue, cache: Cache) {
+async fn janitor(mut queue: explorer::jobs::queue::JobQueue, cache: Cache) {
     let mut tick = tokio::time::interval(Duration::from_secs(60));
     loop {
         tick.tick().await;
         match cache.try_lock("vacuum", Duration::from_secs(50)).await {
-            Ok(true) => match explorer::queue::vacuum(&mut queue).await {
+            Ok(true) => match explorer::jobs::queue::vacuum(&mut queue).await {
                 Ok(cleaned) => info!(cleaned, "cleaned finished jobs from the queue"),
                 Err(error) => warn!(%error, "could not clean finished jobs"),
             },

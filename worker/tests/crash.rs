@@ -7,7 +7,7 @@ use std::{
 
 use charts::{ChartControls, ChartId, ChartReply};
 use explorer::augur::queries::Commits;
-use explorer::{cache::Counter, Cache, ChartService, Query, RepoSet, Settings};
+use explorer::{store::Counter, Cache, ChartService, Query, RepoSet, Settings};
 use sqlx::{Connection, PgConnection};
 use xtask::testdb::TestDb;
 
@@ -109,7 +109,7 @@ async fn setup() -> (TestDb, Settings, Cache, ChartService) {
     })
     .unwrap();
     let cache = Cache::connect(&settings.redis_url, &settings.key_prefix).expect("TEST_REDIS_URL reachable");
-    let jobs = explorer::queue::connect(&settings.redis_url, &settings.key_prefix).unwrap();
+    let jobs = explorer::jobs::queue::connect(&settings.redis_url, &settings.key_prefix).unwrap();
     let service = ChartService::new(cache.clone(), jobs, settings.clone());
     (db, settings, cache, service)
 }

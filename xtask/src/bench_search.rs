@@ -5,7 +5,7 @@
 use std::time::{Duration, Instant};
 
 use charts::RepoEntry;
-use explorer::search::SearchIndex;
+use explorer::web::search::SearchIndex;
 
 /// Hits asked for per query, as the typeahead does.
 pub const LIMIT: usize = 20;

@@ -5,7 +5,7 @@
 
 use charts::{ChartControls, ChartId};
 use chrono::{NaiveDate, TimeZone, Utc};
-use explorer::{codec::Frame, Query, RepoSet};
+use explorer::{store::codec::Frame, Query, RepoSet};
 use sqlx::postgres::PgPoolOptions;
 use xtask::{generate, testdb::TestDb};
 

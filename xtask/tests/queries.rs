@@ -7,7 +7,7 @@
 use chrono::{NaiveDateTime, Utc};
 use explorer::augur::queries::{Commits, IssueAssignments, Issues, PrAssignments, PrResponses, Prs};
 use explorer::{
-    codec::{Column, Frame},
+    store::codec::{Column, Frame},
     Query, RepoSet,
 };
 use sqlx::{postgres::PgPoolOptions, Executor};

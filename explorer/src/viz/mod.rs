@@ -26,7 +26,7 @@ use chrono::NaiveDate;
 
 use crate::{
     augur::queries::{AugurQuery, MissingColumn, QueryRow},
-    codec::Frame,
+    store::codec::Frame,
     Query,
 };
 
@@ -116,7 +116,7 @@ mod tests {
 
     #[test]
     fn a_frame_without_the_rows_columns_is_an_error_not_a_panic() {
-        let frame = Frame::new().with_column("repo_id", crate::codec::Column::I64(vec![1]));
+        let frame = Frame::new().with_column("repo_id", crate::store::codec::Column::I64(vec![1]));
         for chart in ChartId::ALL {
             let err = build(*chart, frame.clone(), &ChartControls::for_chart(*chart), test_time::d("2024-01-01"));
             assert!(err.is_err(), "{}", chart.slug());

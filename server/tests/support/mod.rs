@@ -86,7 +86,7 @@ impl TestEnv {
     }
 
     pub async fn waiting_jobs(&self) -> u64 {
-        explorer::queue::waiting(&mut self.cache.connection(), &self.settings.key_prefix).await.unwrap()
+        explorer::jobs::queue::waiting(&mut self.cache.connection(), &self.settings.key_prefix).await.unwrap()
     }
 }
 

@@ -1,5 +1,5 @@
 use super::{query_row, AugurQuery, ColumnValue};
-use crate::codec::Column;
+use crate::store::codec::Column;
 
 /// One row per distinct commit and repo. `commits` holds one row per changed file, so
 /// rows are grouped by hash. Timestamps after now() and Augur's 1970 placeholder (its

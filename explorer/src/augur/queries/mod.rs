@@ -27,7 +27,7 @@ pub use responses::{PrResponses, ResponseRow};
 use rows::query_row;
 pub use rows::{ColumnValue, MissingColumn, QueryRow};
 
-use crate::{codec::Frame, RepoSet};
+use crate::{store::codec::Frame, RepoSet};
 
 /// A missing timestamp. Queries drop dates before 1971 (Augur's placeholder for an
 /// unknown date is in 1970), so no real timestamp is ever 0.
@@ -86,7 +86,7 @@ impl Query {
 
     /// The version cache keys carry: the query's and the encoding's.
     pub fn cache_version(self) -> String {
-        format!("{}.{}", self.version, crate::codec::FORMAT)
+        format!("{}.{}", self.version, crate::store::codec::FORMAT)
     }
 
     /// Runs the query on Augur and hands `sink` one frame per requested repo (empty for a
@@ -194,7 +194,7 @@ async fn by_repo<R>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::codec::Column;
+    use crate::store::codec::Column;
 
     fn frame_of(rows: Vec<(i64, i64)>) -> Frame {
         Frame::new()

@@ -2,7 +2,7 @@
 //! back as the same structs by the transforms, so a renamed field is a compile error rather
 //! than a missing column at run time.
 
-use crate::codec::{Column, Frame};
+use crate::store::codec::{Column, Frame};
 
 /// The row of an [`AugurQuery`](super::AugurQuery); implemented by [`query_row!`].
 pub trait QueryRow: for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow> + Send + Unpin + Sized + 'static {
@@ -87,12 +87,12 @@ macro_rules! query_row {
                 self.repo_id
             }
 
-            fn to_frame(rows: Vec<Self>) -> $crate::codec::Frame {
+            fn to_frame(rows: Vec<Self>) -> $crate::store::codec::Frame {
                 $(let mut $field = Vec::with_capacity(rows.len());)+
                 for row in rows {
                     $($field.push(row.$field);)+
                 }
-                $crate::codec::Frame::new()
+                $crate::store::codec::Frame::new()
                     $(.with_column(
                         stringify!($field),
                         <$ty as $crate::augur::queries::ColumnValue>::into_column($field),
@@ -100,7 +100,7 @@ macro_rules! query_row {
             }
 
             fn from_frame(
-                mut frame: $crate::codec::Frame,
+                mut frame: $crate::store::codec::Frame,
             ) -> Result<Vec<Self>, $crate::augur::queries::MissingColumn> {
                 let len = frame.len();
                 $(

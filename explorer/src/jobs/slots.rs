@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use redis::Script;
 
-use crate::{cache::CacheError, Cache};
+use crate::{store::CacheError, Cache};
 
 /// How long a slot stays held without renewal.
 const LEASE: Duration = Duration::from_secs(60);
@@ -33,7 +33,7 @@ fn key(cache: &Cache) -> String {
 }
 
 fn now_ms() -> i64 {
-    crate::status::now_ms()
+    crate::store::now_ms()
 }
 
 /// Waits for one of `cap` fleet-wide slots.

@@ -5,12 +5,12 @@ use std::time::Duration;
 use tracing::{info, warn, Instrument};
 
 use crate::{
-    cache::{CacheError, Counter},
-    codec::{CachedResult, Frame},
+    jobs::queue::QueryJob,
+    jobs::slots,
     metrics::{InFlight, METRICS},
-    queue::QueryJob,
-    slots,
-    status::{now_ms, JobStatus},
+    store::codec::{CachedResult, Frame},
+    store::{now_ms, JobStatus},
+    store::{CacheError, Counter},
     Cache, Query, RepoSet, ResultKey, Settings,
 };
 

@@ -6,11 +6,11 @@ use chrono::{DateTime, NaiveDate, Utc};
 use tracing::{info, warn, Instrument};
 
 use crate::{
-    cache::{CacheError, Counter},
-    codec::CachedResult,
+    jobs::queue::{self, JobQueue, Place, QueryJob},
     metrics::METRICS,
-    queue::{self, JobQueue, Place, QueryJob},
-    status::{elapsed_since, now_ms, JobStatus},
+    store::codec::CachedResult,
+    store::{elapsed_since, now_ms, JobStatus},
+    store::{CacheError, Counter},
     viz, Cache, Query, RepoSet, ResultKey, Settings,
 };
 
@@ -86,8 +86,8 @@ impl ChartService {
         logged(span, async move {
             METRICS.chart_requested(chart.slug());
             let today = Utc::now().date_naive();
-            let field = view_field(chart, controls, today);
-            if let Some(json) = self.cache.view(&key, &field).await? {
+            let field = chart_json_field(chart, controls, today);
+            if let Some(json) = self.cache.chart_json(&key, &field).await? {
                 METRICS.cache_hit(chart.slug());
                 return Ok(ChartAnswer::Ready(json));
             }
@@ -98,7 +98,7 @@ impl ChartService {
                     return Ok(ChartAnswer::Other(reply));
                 }
                 let json = serde_json::to_string(&reply).expect("chart data serialises");
-                self.cache.put_view(&key, &field, &json).await?;
+                self.cache.put_chart_json(&key, &field, &json).await?;
                 return Ok(ChartAnswer::Ready(json));
             }
             METRICS.cache_missed(chart.slug());
@@ -312,7 +312,7 @@ impl ChartAnswer {
 /// Names a drawing within its result's hash. The controls are reduced to those the chart
 /// reads; the day is there because "open at the end of the current period" changes daily.
 /// The leading version changes with the JSON shape of the chart data.
-fn view_field(chart: ChartId, controls: &ChartControls, today: NaiveDate) -> String {
+fn chart_json_field(chart: ChartId, controls: &ChartControls, today: NaiveDate) -> String {
     let params: Vec<String> = controls.to_params(chart).iter().map(|(k, v)| format!("{k}={v}")).collect();
     format!("v1|{}|{}|{today}", chart.slug(), params.join("&"))
 }

@@ -1,6 +1,6 @@
 //! What a user selected (repos and whole orgs) turned into the repo set a chart is drawn for.
 
-use crate::{repos::RepoSetError, search::LiveIndex, RepoSet};
+use crate::{repos::RepoSetError, web::search::LiveIndex, RepoSet};
 
 #[derive(Debug, PartialEq, Eq, thiserror::Error)]
 pub enum SelectionError {
@@ -67,7 +67,7 @@ pub fn split_names(text: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::search::SearchIndex;
+    use crate::web::search::SearchIndex;
     use charts::RepoEntry;
 
     fn index() -> LiveIndex {
