@@ -34,7 +34,32 @@ pub struct ChartSpec {
     pub controls: &'static [Control],
     /// The interval the chart opens with.
     pub default_interval: Interval,
+    /// The choices of a chart with a [`Control::View`], the first one the default.
+    pub views: &'static [ViewChoice],
+    /// The x axis' title, when its labels need one (say, that times are UTC).
+    pub x_axis: &'static str,
 }
+
+/// One view a chart can be switched to.
+#[derive(Debug)]
+pub struct ViewChoice {
+    /// Its value in URLs and the API.
+    pub value: &'static str,
+    pub label: &'static str,
+}
+
+/// What a registry row leaves out.
+pub(crate) const UNSET: ChartSpec = ChartSpec {
+    id: ChartId::CommitsOverTime,
+    slug: "",
+    title: "",
+    about: "",
+    layout: Layout::Lines,
+    controls: &[],
+    default_interval: Interval::Month,
+    views: &[],
+    x_axis: "",
+};
 
 /// A page of charts.
 #[derive(Debug)]
@@ -55,7 +80,7 @@ macro_rules! chart_registry {
         }
 
         /// Every chart's row, in the order of [`ChartId`].
-        pub const CHARTS: &[ChartSpec] = &[$(ChartSpec { id: ChartId::$id, $($field: $value,)* },)*];
+        pub const CHARTS: &[ChartSpec] = &[$(ChartSpec { id: ChartId::$id, $($field: $value,)* ..UNSET },)*];
 
         impl ChartId {
             /// Every chart, in registry order.

@@ -16,6 +16,8 @@ pub enum Control {
     StaleDays,
     ResponseDays,
     AssignmentsRequired,
+    /// One of the chart's own views (its registry row lists them), such as weekday or hour.
+    View,
 }
 
 impl Control {
@@ -27,6 +29,7 @@ impl Control {
             Control::StaleDays => "stale_days",
             Control::ResponseDays => "response_days",
             Control::AssignmentsRequired => "assignments_required",
+            Control::View => "view",
         }
     }
 
@@ -37,13 +40,14 @@ impl Control {
             Control::StaleDays => "Days until stale",
             Control::ResponseDays => "Response within days",
             Control::AssignmentsRequired => "Assignments required",
+            Control::View => "View",
         }
     }
 
     /// The accepted range of a numeric control (8Knot's).
     pub fn range(self) -> (u32, u32) {
         match self {
-            Control::Interval => (0, 0),
+            Control::Interval | Control::View => (0, 0),
             Control::StalingDays | Control::StaleDays | Control::ResponseDays => (1, 120),
             Control::AssignmentsRequired => (1, 250),
         }
@@ -68,6 +72,8 @@ pub struct ChartControls {
     pub stale_days: u32,
     pub response_days: u32,
     pub assignments_required: u32,
+    /// The index of the chosen view in the chart's registry row (0, its first, by default).
+    pub view: u8,
 }
 
 impl Default for ChartControls {
@@ -81,6 +87,7 @@ impl Default for ChartControls {
             stale_days: 30,
             response_days: 2,
             assignments_required: 10,
+            view: 0,
         }
     }
 }
@@ -131,6 +138,14 @@ impl ChartControls {
                 controls.set_number(control, value);
             }
         }
+        if let Some(text) = get(Control::View.param()).filter(|_| chart.controls().contains(&Control::View)) {
+            let views = chart.spec().views;
+            let index = views.iter().position(|v| v.value == text.trim()).ok_or_else(|| {
+                let names: Vec<&str> = views.iter().map(|v| v.value).collect();
+                ControlError(format!("view must be {} (got {text:?})", names.join(" or ")))
+            })?;
+            controls.view = index as u8;
+        }
         controls.check()?;
         Ok(controls)
     }
@@ -154,7 +169,7 @@ impl ChartControls {
     /// The value of a numeric control.
     pub fn number(&self, control: Control) -> u32 {
         match control {
-            Control::Interval => 0,
+            Control::Interval | Control::View => 0,
             Control::StalingDays => self.staling_days,
             Control::StaleDays => self.stale_days,
             Control::ResponseDays => self.response_days,
@@ -169,7 +184,7 @@ impl ChartControls {
             Control::StaleDays => Some(&mut self.stale_days),
             Control::ResponseDays => Some(&mut self.response_days),
             Control::AssignmentsRequired => Some(&mut self.assignments_required),
-            Control::Interval => None,
+            Control::Interval | Control::View => None,
         }
     }
 
@@ -180,6 +195,13 @@ impl ChartControls {
         }
     }
 
+    /// The value of the chosen view, as the chart's registry row names it ("" for a chart
+    /// without views).
+    pub fn view_of(&self, chart: ChartId) -> &'static str {
+        let views = chart.spec().views;
+        views.get(usize::from(self.view)).or(views.first()).map_or("", |v| v.value)
+    }
+
     /// The controls with every field `chart` ignores reset to its default, so two requests
     /// that draw the same chart share one cached drawing.
     pub fn relevant_to(&self, chart: ChartId) -> Self {
@@ -188,6 +210,7 @@ impl ChartControls {
         for control in chart.controls() {
             match control {
                 Control::Interval => out.interval = self.interval,
+                Control::View => out.view = self.view,
                 other => out.set_number(*other, self.number(*other)),
             }
         }
@@ -212,7 +235,10 @@ impl ChartControls {
         if let Some(to) = relevant.to {
             params.push((TO_PARAM, to.to_string()));
         }
-        for control in chart.controls().iter().filter(|c| **c != Control::Interval) {
+        if relevant.view != defaults.view {
+            params.push((Control::View.param(), relevant.view_of(chart).to_owned()));
+        }
+        for control in chart.controls().iter().filter(|c| !matches!(c, Control::Interval | Control::View)) {
             if relevant.number(*control) != defaults.number(*control) {
                 params.push((control.param(), relevant.number(*control).to_string()));
             }
@@ -272,6 +298,14 @@ mod tests {
             let err = parse(ChartId::PrStaleness, &pairs).unwrap_err();
             assert!(err.0.contains(needle), "{pairs:?}: {err}");
         }
+    }
+
+    #[test]
+    fn a_chart_without_views_ignores_a_view_parameter() {
+        let controls = parse(ChartId::CommitsOverTime, &[("view", "hour")]).unwrap();
+        assert_eq!(controls.view, 0);
+        assert_eq!(controls.view_of(ChartId::CommitsOverTime), "");
+        assert!(controls.to_params(ChartId::CommitsOverTime).is_empty());
     }
 
     #[test]

@@ -3,6 +3,7 @@
 
 mod catalog;
 mod controls;
+mod data;
 mod error;
 mod interval;
 mod render;
@@ -11,8 +12,9 @@ mod search;
 mod series;
 mod url;
 
-pub use catalog::{ChartId, ChartSpec, Layout, PageSpec, RepoEntry, CHARTS, PAGES};
+pub use catalog::{ChartId, ChartSpec, Layout, PageSpec, RepoEntry, ViewChoice, CHARTS, PAGES};
 pub use controls::{ChartControls, Control, ControlError, BOTS_PARAM, FROM_PARAM, TO_PARAM};
+pub use data::{Categories, ChartData};
 pub use error::AppError;
 pub use interval::{Interval, ParseIntervalError};
 pub use render::{chart_svg, ChartSize};

@@ -1,7 +1,7 @@
 use chrono::NaiveDate;
 use plotters::prelude::*;
 
-use crate::{Interval, Layout, TimeSeries};
+use crate::{ChartData, ChartSpec, Interval, Layout, Series};
 
 /// Series colours in order; the first is the app's blue. Chosen to stay apart for
 /// the common forms of colour blindness (Okabe–Ito based).
@@ -30,10 +30,11 @@ impl Default for ChartSize {
     }
 }
 
-/// Draws `ts` as `layout` says and returns the SVG text.
-pub fn chart_svg(ts: &TimeSeries, layout: Layout, interval: Interval, size: ChartSize) -> String {
+/// Draws `data` as the chart's registry row says and returns the SVG text; `interval`
+/// names a time series' periods.
+pub fn chart_svg(data: &ChartData, chart: &ChartSpec, interval: Interval, size: ChartSize) -> String {
     let mut svg = String::new();
-    let drawn = draw(&mut svg, ts, layout, interval, size);
+    let drawn = draw(&mut svg, &data.labels(interval), data.series(), chart, size);
     if let Err(error) = drawn {
         // Drawing into a string only fails on a plotters bug; show it instead of a blank box.
         return format!(
@@ -50,18 +51,25 @@ pub fn series_color(index: usize) -> RGBColor {
     PALETTE[index % PALETTE.len()]
 }
 
-fn draw(svg: &mut String, ts: &TimeSeries, layout: Layout, interval: Interval, size: ChartSize) -> Result<(), String> {
-    let n = ts.periods.len();
+/// Draws one position per label along the x axis, each series' value at each position.
+fn draw(
+    svg: &mut String,
+    labels: &[String],
+    series: &[Series],
+    spec: &ChartSpec,
+    size: ChartSize,
+) -> Result<(), String> {
+    let (n, layout) = (labels.len(), spec.layout);
     let is_line = |name: &str| match layout {
         Layout::Bars { lines } => lines.contains(&name),
         Layout::Stacked => false,
         Layout::Lines => true,
     };
-    let value = |s: usize, i: usize| ts.series[s].values.get(i).copied().unwrap_or(0);
+    let value = |s: usize, i: usize| series[s].values.get(i).copied().unwrap_or(0);
     let top = (0..n)
         .map(|i| {
-            let stacked: i64 = (0..ts.series.len()).map(|s| value(s, i).max(0)).sum();
-            let single = (0..ts.series.len()).map(|s| value(s, i)).max().unwrap_or(0);
+            let stacked: i64 = (0..series.len()).map(|s| value(s, i).max(0)).sum();
+            let single = (0..series.len()).map(|s| value(s, i)).max().unwrap_or(0);
             if layout == Layout::Stacked {
                 stacked
             } else {
@@ -75,7 +83,7 @@ fn draw(svg: &mut String, ts: &TimeSeries, layout: Layout, interval: Interval, s
     root.fill(&WHITE).map_err(|e| e.to_string())?;
     let mut chart = ChartBuilder::on(&root)
         .margin(12)
-        .x_label_area_size(32)
+        .x_label_area_size(if spec.x_axis.is_empty() { 32 } else { 48 })
         .y_label_area_size(56)
         .build_cartesian_2d(-0.5f64..(n.max(1) as f64 - 0.5), 0i64..(top + top / 10 + 1))
         .map_err(|e| e.to_string())?;
@@ -85,21 +93,23 @@ fn draw(svg: &mut String, ts: &TimeSeries, layout: Layout, interval: Interval, s
         if (x - i).abs() > 1e-6 || i < 0.0 {
             return String::new();
         }
-        ts.periods.get(i as usize).map(|p| period_label(*p, interval)).unwrap_or_default()
+        labels.get(i as usize).cloned().unwrap_or_default()
     };
     chart
         .configure_mesh()
         .disable_x_mesh()
         .bold_line_style(RGBColor(225, 228, 232))
         .light_line_style(TRANSPARENT)
-        .x_labels(8.min(n.max(1)))
+        // Up to 24 labelled positions (a day's hours); longer axes label every few.
+        .x_labels(if n <= 24 { n.max(1) } else { 8 })
         .x_label_formatter(&label)
+        .x_desc(spec.x_axis)
         .label_style(AXIS_FONT)
         .axis_desc_style(AXIS_FONT)
         .draw()
         .map_err(|e| e.to_string())?;
 
-    let bar_series: Vec<usize> = (0..ts.series.len()).filter(|s| !is_line(&ts.series[*s].name)).collect();
+    let bar_series: Vec<usize> = (0..series.len()).filter(|s| !is_line(&series[*s].name)).collect();
     let gap = if n > 200 { 0.0 } else { 0.1 };
     let slot = (1.0 - 2.0 * gap) / bar_series.len().max(1) as f64;
     let mut base = vec![0i64; n];
@@ -124,19 +134,19 @@ fn draw(svg: &mut String, ts: &TimeSeries, layout: Layout, interval: Interval, s
         chart
             .draw_series(rects)
             .map_err(|e| e.to_string())?
-            .label(ts.series[s].name.clone())
+            .label(series[s].name.clone())
             .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 10, y + 5)], color.filled()));
     }
-    for s in (0..ts.series.len()).filter(|s| is_line(&ts.series[*s].name)) {
+    for s in (0..series.len()).filter(|s| is_line(&series[*s].name)) {
         let color = series_color(s);
         let points = (0..n).map(|i| (i as f64, value(s, i)));
         chart
             .draw_series(LineSeries::new(points, color.stroke_width(2)))
             .map_err(|e| e.to_string())?
-            .label(ts.series[s].name.clone())
+            .label(series[s].name.clone())
             .legend(move |(x, y)| PathElement::new([(x, y), (x + 12, y)], color.stroke_width(2)));
     }
-    if ts.series.len() > 1 {
+    if series.len() > 1 {
         chart
             .configure_series_labels()
             .position(SeriesLabelPosition::UpperLeft)
@@ -150,7 +160,7 @@ fn draw(svg: &mut String, ts: &TimeSeries, layout: Layout, interval: Interval, s
     Ok(())
 }
 
-fn period_label(start: NaiveDate, interval: Interval) -> String {
+pub(crate) fn period_label(start: NaiveDate, interval: Interval) -> String {
     let format = match interval {
         Interval::Day | Interval::Week => "%Y-%m-%d",
         Interval::Month => "%Y-%m",
@@ -174,10 +184,14 @@ fn escape_xml(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::Series;
+    use crate::{Categories, TimeSeries};
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    fn spec(layout: Layout) -> ChartSpec {
+        ChartSpec { layout, ..crate::catalog::UNSET }
     }
 
     fn fill(index: usize) -> String {
@@ -198,7 +212,7 @@ mod tests {
     #[test]
     fn draws_one_bar_per_non_empty_period() {
         let ts = TimeSeries::count_by_period(Interval::Month, "commits", [d(2024, 1, 5), d(2024, 1, 6), d(2024, 3, 1)]);
-        let svg = chart_svg(&ts, Layout::Bars { lines: &[] }, Interval::Month, ChartSize::default());
+        let svg = chart_svg(&ts.into(), &spec(Layout::Bars { lines: &[] }), Interval::Month, ChartSize::default());
         assert!(svg.starts_with("<svg"));
         assert!(svg.contains("viewBox=\"0 0 900 360\""));
         // January (2) and March (1) are bars; February is zero and draws no rectangle.
@@ -208,7 +222,12 @@ mod tests {
 
     #[test]
     fn a_line_series_is_a_path_and_the_others_bars() {
-        let svg = chart_svg(&two_series(), Layout::Bars { lines: &["open"] }, Interval::Month, ChartSize::default());
+        let svg = chart_svg(
+            &two_series().into(),
+            &spec(Layout::Bars { lines: &["open"] }),
+            Interval::Month,
+            ChartSize::default(),
+        );
         // Two bars plus the legend's swatch for "opened".
         assert_eq!(svg.matches(&fill(0)).count(), 3, "{svg}");
         assert!(svg.contains("<polyline"), "{svg}");
@@ -217,7 +236,7 @@ mod tests {
 
     #[test]
     fn stacked_bars_draw_every_non_zero_value() {
-        let svg = chart_svg(&two_series(), Layout::Stacked, Interval::Month, ChartSize::default());
+        let svg = chart_svg(&two_series().into(), &spec(Layout::Stacked), Interval::Month, ChartSize::default());
         // Series 0 has two non-zero values, series 1 three; each also has a legend swatch.
         assert_eq!(svg.matches(&fill(0)).count(), 3);
         assert_eq!(svg.matches(&fill(1)).count(), 4);
@@ -226,8 +245,20 @@ mod tests {
     #[test]
     fn an_empty_series_still_draws_axes() {
         let ts = TimeSeries::count_by_period(Interval::Day, "commits", []);
-        let svg = chart_svg(&ts, Layout::Lines, Interval::Day, ChartSize::default());
+        let svg = chart_svg(&ts.into(), &spec(Layout::Lines), Interval::Day, ChartSize::default());
         assert!(svg.contains("<svg"));
         assert!(!svg.contains("could not be drawn"));
+    }
+
+    #[test]
+    fn categories_are_labelled_by_name() {
+        let data = ChartData::from(Categories {
+            categories: (0..24).map(|h| h.to_string()).collect(),
+            series: vec![Series { name: "commits".into(), values: (0..24).collect() }],
+        });
+        let svg = chart_svg(&data, &spec(Layout::Bars { lines: &[] }), Interval::Month, ChartSize::default());
+        // Hours 1 to 23 are bars (hour 0 is zero); every hour is labelled.
+        assert_eq!(svg.matches(&fill(0)).count(), 23, "{svg}");
+        assert!(svg.contains("\n23\n") && svg.contains("\n0\n"), "{svg}");
     }
 }

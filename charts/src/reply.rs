@@ -1,7 +1,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::TimeSeries;
+use crate::ChartData;
 
 /// The state of one chart request: its data, or why it has none yet.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -20,7 +20,7 @@ pub enum ChartReply {
     },
     Ready {
         computed_at: DateTime<Utc>,
-        data: TimeSeries,
+        data: ChartData,
     },
     Failed {
         error: String,

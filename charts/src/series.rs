@@ -68,21 +68,7 @@ impl TimeSeries {
 
     /// The data as CSV: a `period` column, then one column per series.
     pub fn to_csv(&self) -> String {
-        let mut out = String::from("period");
-        for s in &self.series {
-            out.push(',');
-            out.push_str(&csv_field(&s.name));
-        }
-        out.push('\n');
-        for (i, period) in self.periods.iter().enumerate() {
-            out.push_str(&period.format("%Y-%m-%d").to_string());
-            for s in &self.series {
-                out.push(',');
-                out.push_str(&s.values.get(i).copied().unwrap_or(0).to_string());
-            }
-            out.push('\n');
-        }
-        out
+        csv("period", self.periods.iter().map(|p| p.format("%Y-%m-%d").to_string()), &self.series)
     }
 }
 
@@ -90,7 +76,26 @@ fn kept_dates(dates: Vec<NaiveDate>, keep: &[bool]) -> Vec<NaiveDate> {
     dates.into_iter().zip(keep).filter(|(_, k)| **k).map(|(d, _)| d).collect()
 }
 
-fn csv_field(text: &str) -> String {
+/// CSV with a first column named `first` holding `rows`, then one column per series.
+pub(crate) fn csv(first: &str, rows: impl Iterator<Item = String>, series: &[Series]) -> String {
+    let mut out = String::from(first);
+    for s in series {
+        out.push(',');
+        out.push_str(&csv_field(&s.name));
+    }
+    out.push('\n');
+    for (i, row) in rows.enumerate() {
+        out.push_str(&row);
+        for s in series {
+            out.push(',');
+            out.push_str(&s.values.get(i).copied().unwrap_or(0).to_string());
+        }
+        out.push('\n');
+    }
+    out
+}
+
+pub(crate) fn csv_field(text: &str) -> String {
     if text.contains([',', '"', '\n']) {
         format!("\"{}\"", text.replace('"', "\"\""))
     } else {

@@ -150,7 +150,7 @@ async fn answer(
             download(chart, "csv", "text/csv; charset=utf-8", data.to_csv())
         }
         (ChartReply::Ready { data, .. }, Format::Svg) => {
-            let svg = chart_svg(data, chart.layout(), controls.interval, ChartSize::default());
+            let svg = chart_svg(data, chart.spec(), controls.interval, ChartSize::default());
             download(chart, "svg", "image/svg+xml", svg)
         }
         (ChartReply::Ready { .. }, Format::Json) => Json(reply).into_response(),

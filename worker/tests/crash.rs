@@ -137,7 +137,7 @@ async fn a_killed_workers_job_is_finished_by_another_worker() {
 
     let ready = wait_for(&service, &repos, Duration::from_secs(60), |r| !r.is_pending()).await;
     let ChartReply::Ready { data, .. } = ready else { panic!("expected the chart, got {ready:?}") };
-    assert_eq!(data.series[0].values, vec![3]);
+    assert_eq!(data.series()[0].values, vec![3]);
     assert_eq!(
         cache.counted(Counter::Runs(Query::of::<Commits>())).await.unwrap(),
         2,

@@ -53,7 +53,7 @@ async fn every_chart_answers_as_recorded() {
                 ChartControls::from_params(chart, |name| variant.iter().find(|(k, _)| *k == name).map(|(_, v)| *v))
                     .unwrap_or_else(|e| panic!("{} {variant:?}: {e}", chart.slug()));
             let data = explorer::viz::build(chart, frame.clone(), &controls, today).unwrap();
-            if data.series.iter().any(|s| s.values.iter().any(|v| *v != 0)) {
+            if data.series().iter().any(|s| s.values.iter().any(|v| *v != 0)) {
                 drawn_with_data += 1;
             }
             let params: Vec<String> = controls.to_params(chart).iter().map(|(k, v)| format!("{k}={v}")).collect();

@@ -2,7 +2,6 @@ use std::time::Duration;
 
 use charts::{
     chart_svg, encode_query_value, AppError, ChartControls, ChartId, ChartReply, ChartSize, Control, Interval,
-    TimeSeries,
 };
 use leptos::prelude::*;
 
@@ -93,6 +92,33 @@ pub fn ChartCard(chart: ChartId, selection: Signal<Selection>, page: Signal<Page
 /// One of a chart's own controls: the interval buttons or a number of days / assignments.
 #[component]
 fn ControlInput(chart: ChartId, control: Control, own: RwSignal<ChartControls>) -> impl IntoView {
+    if control == Control::View {
+        return view! {
+            <div class="segmented" role="group" aria-label="View">
+                {chart
+                    .spec()
+                    .views
+                    .iter()
+                    .enumerate()
+                    .map(|(index, choice)| {
+                        let index = index as u8;
+                        view! {
+                            <button
+                                type="button"
+                                data-view=choice.value
+                                class:active=move || own.with(|c| c.view == index)
+                                aria-pressed=move || own.with(|c| c.view == index).to_string()
+                                on:click=move |_| own.update(|c| c.view = index)
+                            >
+                                {choice.label}
+                            </button>
+                        }
+                    })
+                    .collect_view()}
+            </div>
+        }
+        .into_any();
+    }
     if control == Control::Interval {
         return view! {
             <div class="segmented" role="group" aria-label="Interval">
@@ -171,7 +197,7 @@ fn ChartBody(
         .into_any(),
         Ok(Some(ChartReply::Ready { computed_at, data })) => {
             let as_of = format!("Data as of {}", computed_at.format("%Y-%m-%d %H:%M UTC"));
-            if data.is_empty() || has_no_values(&data) {
+            if data.has_no_values() {
                 view! {
                     <p class="status empty" data-state="ready" data-empty="true">
                         "No data for the selected repositories and controls."
@@ -180,7 +206,7 @@ fn ChartBody(
                 }
                 .into_any()
             } else {
-                let svg = chart_svg(&data, chart.layout(), drawn_controls.interval, ChartSize::default());
+                let svg = chart_svg(&data, chart.spec(), drawn_controls.interval, ChartSize::default());
                 let api = api_href(chart, &drawn_repos, &drawn_controls);
                 view! {
                     <div class="chart" data-state="ready" data-interval=drawn_controls.interval.as_str() inner_html=svg></div>
@@ -248,11 +274,6 @@ fn RetryButton(retry: Action<(), Result<ChartReply, AppError>>) -> impl IntoView
             "Try again"
         </button>
     }
-}
-
-/// A chart whose periods all hold zero, e.g. a date range with no activity.
-fn has_no_values(data: &TimeSeries) -> bool {
-    data.series.iter().all(|s| s.values.iter().all(|v| *v == 0))
 }
 
 /// The chart's entry in the JSON API, with the same selection and controls.

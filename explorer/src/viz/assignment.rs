@@ -12,10 +12,10 @@ use crate::augur::queries::{AssignmentRow, IssueAssignments, PrAssignments, ASSI
 
 pub(super) fn transforms() -> Vec<Transform> {
     vec![
-        draw::<PrAssignments>(ChartId::PrReviewStatus, status),
-        draw::<PrAssignments>(ChartId::PrReviewAssignment, per_contributor),
-        draw::<IssueAssignments>(ChartId::IssueAssignmentStatus, status),
-        draw::<IssueAssignments>(ChartId::IssueAssignment, per_contributor),
+        draw(PrAssignments, ChartId::PrReviewStatus, status),
+        draw(PrAssignments, ChartId::PrReviewAssignment, per_contributor),
+        draw(IssueAssignments, ChartId::IssueAssignmentStatus, status),
+        draw(IssueAssignments, ChartId::IssueAssignment, per_contributor),
     ]
 }
 

@@ -7,7 +7,7 @@ use super::{draw, shown, Transform};
 use crate::augur::queries::{CommitRow, Commits};
 
 pub(super) fn transforms() -> Vec<Transform> {
-    vec![draw::<Commits>(ChartId::CommitsOverTime, commits_over_time)]
+    vec![draw(Commits, ChartId::CommitsOverTime, commits_over_time)]
 }
 
 /// Distinct commits per period (a commit in several selected repos counts once); commits

@@ -17,10 +17,10 @@ const DAY: i64 = 86_400;
 
 pub(super) fn transforms() -> Vec<Transform> {
     vec![
-        draw::<Prs>(ChartId::PrsOverTime, prs_over_time),
-        draw::<Prs>(ChartId::PrStaleness, pr_staleness),
-        draw::<Issues>(ChartId::IssuesOverTime, issues_over_time),
-        draw::<Issues>(ChartId::IssueStaleness, issue_staleness),
+        draw(Prs, ChartId::PrsOverTime, prs_over_time),
+        draw(Prs, ChartId::PrStaleness, pr_staleness),
+        draw(Issues, ChartId::IssuesOverTime, issues_over_time),
+        draw(Issues, ChartId::IssueStaleness, issue_staleness),
     ]
 }
 

@@ -21,7 +21,7 @@ mod spans;
 
 use std::sync::LazyLock;
 
-use charts::{ChartControls, ChartId, TimeSeries};
+use charts::{ChartControls, ChartData, ChartId};
 use chrono::NaiveDate;
 
 use crate::{
@@ -34,19 +34,25 @@ use crate::{
 pub struct Transform {
     pub chart: ChartId,
     pub query: Query,
-    draw: Box<dyn Fn(Frame, &ChartControls, NaiveDate) -> Result<TimeSeries, MissingColumn> + Send + Sync>,
+    draw: Box<dyn Fn(Frame, &ChartControls, NaiveDate) -> Result<ChartData, MissingColumn> + Send + Sync>,
 }
 
 /// The shape every transform has: the query's rows, the controls, and today (UTC), which
-/// ends the current period.
-type Draw<R> = fn(&[R], &ChartControls, NaiveDate) -> TimeSeries;
+/// ends the current period, to a time series or categories.
+type Draw<R, D> = fn(&[R], &ChartControls, NaiveDate) -> D;
 
-/// `chart`, drawn by `transform` from the rows of query `Q`.
-fn draw<Q: AugurQuery>(chart: ChartId, transform: Draw<Q::Row>) -> Transform {
+/// `chart`, drawn by `transform` from the rows of `query`.
+fn draw<Q: AugurQuery, D: Into<ChartData> + 'static>(
+    _query: Q,
+    chart: ChartId,
+    transform: Draw<Q::Row, D>,
+) -> Transform {
     Transform {
         chart,
         query: Query::of::<Q>(),
-        draw: Box::new(move |frame, controls, today| Ok(transform(&Q::Row::from_frame(frame)?, controls, today))),
+        draw: Box::new(
+            move |frame, controls, today| Ok(transform(&Q::Row::from_frame(frame)?, controls, today).into()),
+        ),
     }
 }
 
@@ -75,9 +81,9 @@ pub fn build(
     frame: Frame,
     controls: &ChartControls,
     today: NaiveDate,
-) -> Result<TimeSeries, MissingColumn> {
-    let series = (transform(chart).draw)(frame, controls, today)?;
-    Ok(series.within(controls.interval, controls.from, controls.to))
+) -> Result<ChartData, MissingColumn> {
+    let data = (transform(chart).draw)(frame, controls, today)?;
+    Ok(data.within(controls.interval, controls.from, controls.to))
 }
 
 /// The bot filter: whether a row by (or about) an account whose type is Bot is shown.

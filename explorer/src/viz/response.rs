@@ -13,8 +13,8 @@ const DAY: i64 = 86_400;
 
 pub(super) fn transforms() -> Vec<Transform> {
     vec![
-        draw::<PrResponses>(ChartId::PrFirstResponse, first_response),
-        draw::<PrResponses>(ChartId::PrEngagement, engagement),
+        draw(PrResponses, ChartId::PrFirstResponse, first_response),
+        draw(PrResponses, ChartId::PrEngagement, engagement),
     ]
 }
 

@@ -1,0 +1,112 @@
+//! What a chart draws: values per period ([`TimeSeries`]) or per category ([`Categories`]).
+//! Both serialise as they are, so a time series answers `{"periods", "series"}` and a
+//! categorical chart `{"categories", "series"}`.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::{series::csv_field, Interval, Series, TimeSeries};
+
+/// Values per named category (weekdays, hours, email domains), in the order shown.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Categories {
+    pub categories: Vec<String>,
+    pub series: Vec<Series>,
+}
+
+impl Categories {
+    /// The data as CSV: a `category` column, then one column per series.
+    pub fn to_csv(&self) -> String {
+        let rows = self.categories.iter().map(|c| csv_field(c));
+        crate::series::csv("category", rows, &self.series)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum ChartData {
+    Periods(TimeSeries),
+    Categories(Categories),
+}
+
+impl ChartData {
+    pub fn series(&self) -> &[Series] {
+        match self {
+            ChartData::Periods(ts) => &ts.series,
+            ChartData::Categories(c) => &c.series,
+        }
+    }
+
+    /// The label of each position along the x axis.
+    pub fn labels(&self, interval: Interval) -> Vec<String> {
+        match self {
+            ChartData::Periods(ts) => ts.periods.iter().map(|p| crate::render::period_label(*p, interval)).collect(),
+            ChartData::Categories(c) => c.categories.clone(),
+        }
+    }
+
+    /// True when there is nothing to draw: no period or category, or only zeros.
+    pub fn has_no_values(&self) -> bool {
+        self.series().iter().all(|s| s.values.iter().all(|v| *v == 0))
+    }
+
+    pub fn to_csv(&self) -> String {
+        match self {
+            ChartData::Periods(ts) => ts.to_csv(),
+            ChartData::Categories(c) => c.to_csv(),
+        }
+    }
+
+    /// Keeps the periods that overlap the date range; a categorical chart applies the
+    /// range to its rows instead, so it passes through.
+    pub fn within(self, interval: Interval, from: Option<NaiveDate>, to: Option<NaiveDate>) -> Self {
+        match self {
+            ChartData::Periods(ts) => ChartData::Periods(ts.within(interval, from, to)),
+            categories => categories,
+        }
+    }
+}
+
+impl From<TimeSeries> for ChartData {
+    fn from(ts: TimeSeries) -> Self {
+        ChartData::Periods(ts)
+    }
+}
+
+impl From<Categories> for ChartData {
+    fn from(c: Categories) -> Self {
+        ChartData::Categories(c)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_kind_keeps_its_json_shape_and_reads_back_as_itself() {
+        let ts = TimeSeries::count_by_period(Interval::Day, "commits", [NaiveDate::from_ymd_opt(2024, 2, 29).unwrap()]);
+        let periods = ChartData::from(ts.clone());
+        assert_eq!(serde_json::to_value(&periods).unwrap(), serde_json::to_value(&ts).unwrap());
+        let cycle = ChartData::from(Categories {
+            categories: vec!["Monday".into(), "Tuesday".into()],
+            series: vec![Series { name: "commits".into(), values: vec![3, 0] }],
+        });
+        let json = serde_json::to_value(&cycle).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({"categories": ["Monday", "Tuesday"], "series": [{"name": "commits", "values": [3, 0]}]})
+        );
+        assert_eq!(serde_json::from_value::<ChartData>(json).unwrap(), cycle);
+        assert_eq!(serde_json::from_value::<ChartData>(serde_json::to_value(&periods).unwrap()).unwrap(), periods);
+    }
+
+    #[test]
+    fn categories_as_csv_quote_what_needs_it() {
+        let c = Categories {
+            categories: vec!["a,b".into(), "c".into()],
+            series: vec![Series { name: "n".into(), values: vec![1, 2] }],
+        };
+        assert_eq!(c.to_csv(), "category,n\n\"a,b\",1\nc,2\n");
+    }
+}
