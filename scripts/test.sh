@@ -34,7 +34,7 @@ mkdir -p "$logs"
 debug_cargo() { RUSTFLAGS="--cfg erase_components" cargo "$@"; }
 
 log "unit and integration tests"
-debug_cargo test -p app -p charts -p explorer -p server -p worker -p xtask 2>&1 |
+debug_cargo test -p app -p charts -p explorer -p server -p testkit -p worker -p xtask 2>&1 |
   tee "$logs/cargo-test.log"
 
 log "building the app and the worker for the end-to-end tests"

@@ -27,6 +27,9 @@ pub struct Settings {
     pub job_attempts: u32,
     /// The wait before the first retry; it doubles for each next one.
     pub job_retry_base: Duration,
+    /// How long a freshly queued job may be missing from the queue (its status is written
+    /// just before the push) before a request counts it as lost and queues it again.
+    pub push_grace: Duration,
     /// How long a stopping worker lets its running jobs finish before leaving them to others.
     pub shutdown_grace: Duration,
     /// Where a worker serves /metrics, /healthz and /readyz; none when unset.
@@ -64,6 +67,7 @@ impl Settings {
             augur_max_queries: positive(&lookup, "AUGUR_MAX_QUERIES", 8)?.min(1_000) as u32,
             job_attempts: positive(&lookup, "JOB_ATTEMPTS", 4)?.min(20) as u32,
             job_retry_base: Duration::from_millis(positive(&lookup, "JOB_RETRY_BASE_MS", 1_000)?),
+            push_grace: Duration::from_millis(positive(&lookup, "JOB_PUSH_GRACE_MS", 5_000)?),
             shutdown_grace: Duration::from_secs(positive(&lookup, "WORKER_SHUTDOWN_GRACE_SECS", 25)?),
             search_refresh: Duration::from_secs(positive(&lookup, "SEARCH_REFRESH_SECS", 600)?),
             selection_max_repos: positive(&lookup, "SELECTION_MAX_REPOS", 1_000)?.min(crate::repos::MAX_REPOS as u64)
@@ -122,6 +126,7 @@ impl fmt::Debug for Settings {
             .field("augur_max_queries", &self.augur_max_queries)
             .field("job_attempts", &self.job_attempts)
             .field("job_retry_base", &self.job_retry_base)
+            .field("push_grace", &self.push_grace)
             .field("shutdown_grace", &self.shutdown_grace)
             .field("worker_metrics_addr", &self.worker_metrics_addr)
             .field("search_refresh", &self.search_refresh)
@@ -141,6 +146,7 @@ mod tests {
         assert_eq!(s.database_url, DEFAULT_DATABASE_URL);
         assert_eq!(s.result_ttl, Duration::from_secs(86_400));
         assert_eq!(s.statement_timeout, Duration::from_secs(900));
+        assert_eq!(s.push_grace, Duration::from_secs(5));
     }
 
     #[test]

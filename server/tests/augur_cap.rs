@@ -2,10 +2,26 @@
 
 mod support;
 
+use explorer::augur::queries::Commits;
 use std::time::{Duration, Instant};
 
+use explorer::{
+    store::{Counter, JobStatus},
+    Query, RepoSet, ResultKey,
+};
 use sqlx::{Connection, PgConnection};
 use support::{load_commit_fixture, poll_until_done, TestEnv};
+
+/// Sessions of the app (its pool names itself) with a statement in PostgreSQL now.
+async fn augur_queries(admin: &mut PgConnection) -> i64 {
+    sqlx::query_scalar(
+        "SELECT count(*) FROM pg_stat_activity
+         WHERE datname = current_database() AND application_name = 'augur-explorer' AND state = 'active'",
+    )
+    .fetch_one(admin)
+    .await
+    .unwrap()
+}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn no_more_augur_queries_run_at_once_than_the_cap_allows() {
@@ -19,23 +35,50 @@ async fn no_more_augur_queries_run_at_once_than_the_cap_allows() {
     // Augur is slow: a lock holds every query on commits until released.
     let mut augur = PgConnection::connect(&env.settings.database_url).await.unwrap();
     sqlx::raw_sql("BEGIN; LOCK TABLE augur_data.commits IN ACCESS EXCLUSIVE MODE").execute(&mut augur).await.unwrap();
-    let urls: Vec<String> =
-        ["10", "11", "10,11"].iter().map(|r| format!("{base}/api/v1/charts/commits-over-time?repos={r}")).collect();
+    let selections = [vec![10], vec![11], vec![10, 11]];
+    let urls: Vec<String> = ["10", "11", "10,11"]
+        .iter()
+        .map(|repos| format!("{base}/api/v1/charts/commits-over-time?repos={repos}"))
+        .collect();
     for url in &urls {
         assert_eq!(client.get(url).send().await.unwrap().status(), 202);
     }
-    // All three jobs are taken by the two workers, yet one query at a time reaches Augur.
+    let keys: Vec<ResultKey> = selections
+        .iter()
+        .map(|ids| ResultKey::new(Query::of::<Commits>(), &RepoSet::new(ids.clone()).unwrap()))
+        .collect();
+
+    // All three jobs are taken by the two workers (each takes several at once) and one query
+    // waits on the lock inside Augur, yet it is the only one: the others wait for its slot.
+    let mut admin = env.db().await;
     let started = Instant::now();
-    while started.elapsed() < Duration::from_secs(2) {
+    loop {
         assert!(explorer::jobs::slots::held(&env.cache).await.unwrap() <= 1);
-        tokio::time::sleep(Duration::from_millis(50)).await;
+        assert!(augur_queries(&mut admin).await <= 1, "more than one query reached Augur");
+        let mut running = 0;
+        for key in &keys {
+            running += matches!(env.cache.status(key).await.unwrap(), Some(JobStatus::Running { .. })) as usize;
+        }
+        if running == 3 && augur_queries(&mut admin).await == 1 {
+            break;
+        }
+        assert!(started.elapsed() < Duration::from_secs(20), "{running} of 3 jobs running");
+        tokio::time::sleep(Duration::from_millis(20)).await;
     }
     assert_eq!(explorer::jobs::slots::held(&env.cache).await.unwrap(), 1);
+    assert_eq!(env.cache.counted(Counter::Runs(Query::of::<Commits>())).await.unwrap(), 1, "one query started");
+    assert_eq!(augur_queries(&mut admin).await, 1);
 
     sqlx::raw_sql("ROLLBACK").execute(&mut augur).await.unwrap();
     for url in &urls {
         assert_eq!(poll_until_done(&client, url, Duration::from_secs(30)).await.status(), 200);
     }
-    tokio::time::sleep(Duration::from_millis(200)).await;
-    assert_eq!(explorer::jobs::slots::held(&env.cache).await.unwrap(), 0, "slots are released");
+    // A slot is given back just after its job's result is cached.
+    let released = Instant::now();
+    while explorer::jobs::slots::held(&env.cache).await.unwrap() != 0 {
+        assert!(released.elapsed() < Duration::from_secs(5), "slots are released");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    drop(admin);
+    env.finish().await;
 }

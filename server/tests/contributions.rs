@@ -4,13 +4,11 @@
 mod support;
 
 use explorer::augur::queries::Prs;
-use std::time::Duration;
-
 use explorer::{store::Counter, Query, RepoSet, ResultKey};
 use redis::AsyncCommands;
 use serde_json::{json, Value};
 use sqlx::PgConnection;
-use support::{poll_until_done, TestEnv};
+use support::TestEnv;
 
 const ALICE: &str = "01000000-0001-0000-0000-000000000000";
 const BOT: &str = "01000000-0002-0000-0000-000000000000";
@@ -55,9 +53,10 @@ fn head(body: &Value, n: usize) -> Value {
     json!({"periods": periods, "series": series})
 }
 
-async fn ready(client: &reqwest::Client, base: &str, chart_and_query: &str) -> Value {
+/// The chart's ready answer, running the jobs it waits for.
+async fn ready(env: &TestEnv, client: &reqwest::Client, base: &str, chart_and_query: &str) -> Value {
     let url = format!("{base}/api/v1/charts/{chart_and_query}");
-    let response = poll_until_done(client, &url, Duration::from_secs(30)).await;
+    let response = env.get_after_jobs(client, &url).await;
     assert_eq!(response.status(), 200, "{url}");
     response.json().await.unwrap()
 }
@@ -67,13 +66,12 @@ async fn pull_request_charts_count_by_hand_and_share_one_query() {
     let mut env = TestEnv::new().await;
     load_fixture(&mut env.db().await).await;
     let base = env.start_server().await;
-    env.start_worker();
     let client = reqwest::Client::new();
 
     // Jan: 100 and 101 opened, both open on Feb 1. Feb: 100 merged (not also closed); the bot's
     // 102 is hidden; 101, closed at exactly Mar 1 00:00, is still open at the end of February.
     // Mar: 101 closed without merging; nothing open on Apr 1.
-    let prs = ready(&client, &base, "prs-over-time?repos=10").await;
+    let prs = ready(&env, &client, &base, "prs-over-time?repos=10").await;
     assert_eq!(
         head(&prs, 3),
         json!({"periods": ["2024-01-01", "2024-02-01", "2024-03-01"], "series": [
@@ -85,28 +83,28 @@ async fn pull_request_charts_count_by_hand_and_share_one_query() {
     );
 
     // With bots shown, the bot's PR is opened in February and open from then on.
-    let with_bots = ready(&client, &base, "prs-over-time?repos=10&bots=show").await;
+    let with_bots = ready(&env, &client, &base, "prs-over-time?repos=10&bots=show").await;
     assert_eq!(head(&with_bots, 3)["series"][0]["values"], json!([2, 1, 0]));
     assert_eq!(head(&with_bots, 3)["series"][3]["values"], json!([2, 2, 1]));
 
     // Staleness at Feb 1 00:00: 100 is 21.5 days old, 101 11.6 days: both staling (7 to 30).
     // At Mar 1 00:00 only 101 is open, 40.6 days old: stale.
-    let staleness = ready(&client, &base, "pr-staleness?repos=10").await;
+    let staleness = ready(&env, &client, &base, "pr-staleness?repos=10").await;
     assert_eq!(
         head(&staleness, 2)["series"],
         json!([{"name": "new", "values": [0, 0]}, {"name": "staling", "values": [2, 0]}, {"name": "stale", "values": [0, 1]}])
     );
     // With the stale threshold at 45 days, 101 is still staling on Mar 1.
-    let later = ready(&client, &base, "pr-staleness?repos=10&stale_days=45").await;
+    let later = ready(&env, &client, &base, "pr-staleness?repos=10&stale_days=45").await;
     assert_eq!(head(&later, 2)["series"][1]["values"], json!([2, 1]));
 
-    tokio::time::sleep(Duration::from_millis(300)).await;
     assert_eq!(
         env.cache.counted(Counter::Runs(Query::of::<Prs>())).await.unwrap(),
         1,
         "one query served four drawings"
     );
     assert_eq!(env.waiting_jobs().await, 0);
+    assert!(!env.run_one_job().await, "no job left queued");
 
     // Each drawing is kept next to the result; invalidating the repo drops them with it.
     let key = ResultKey::new(Query::of::<Prs>(), &RepoSet::new([10]).unwrap());
@@ -116,6 +114,7 @@ async fn pull_request_charts_count_by_hand_and_share_one_query() {
     env.cache.invalidate_repo(10).await.unwrap();
     let left: bool = redis.exists(env.cache.chart_json_key(&key)).await.unwrap();
     assert!(!left, "drawings outlived their result");
+    env.finish().await;
 }
 
 #[tokio::test]
@@ -123,12 +122,11 @@ async fn issues_leave_out_pull_requests_and_count_in_utc() {
     let mut env = TestEnv::new().await;
     load_fixture(&mut env.db().await).await;
     let base = env.start_server().await;
-    env.start_worker();
     let client = reqwest::Client::new();
 
     // Issue 1 is January's (23:30 UTC on the 31st), open on Feb 1, closed on Feb 2. The old
     // Augur PR row from January 5th is not an issue.
-    let issues = ready(&client, &base, "issues-over-time?repos=10").await;
+    let issues = ready(&env, &client, &base, "issues-over-time?repos=10").await;
     assert_eq!(
         head(&issues, 2),
         json!({"periods": ["2024-01-01", "2024-02-01"], "series": [
@@ -145,6 +143,7 @@ async fn issues_leave_out_pull_requests_and_count_in_utc() {
     assert_eq!(svg.headers()["content-type"], "image/svg+xml");
     let text = svg.text().await.unwrap();
     assert!(text.starts_with("<svg") && text.contains("\ncreated\n"), "an SVG with its legend: {text}");
+    env.finish().await;
 }
 
 #[tokio::test]
@@ -163,4 +162,5 @@ async fn controls_are_checked_per_chart() {
         let body: Value = response.json().await.unwrap();
         assert!(body["error"].as_str().unwrap().contains(needle), "{query}: {body}");
     }
+    env.finish().await;
 }

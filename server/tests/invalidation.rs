@@ -3,26 +3,24 @@
 mod support;
 
 use explorer::augur::queries::Commits;
-use std::time::Duration;
-
 use explorer::{store::Counter, Query};
-use support::{load_commit_fixture, poll_until_done, TestEnv};
+use support::{load_commit_fixture, TestEnv};
 
 #[tokio::test]
 async fn invalidating_a_repo_drops_its_entries_and_recomputes_only_it() {
     let mut env = TestEnv::new().await;
     load_commit_fixture(&mut env.db().await).await;
     let base = env.start_server().await;
-    env.start_worker();
     let client = reqwest::Client::new();
     let url = format!("{base}/api/v1/charts/commits-over-time?repos=10,11");
-    poll_until_done(&client, &url, Duration::from_secs(30)).await;
+    assert_eq!(env.get_after_jobs(&client, &url).await.status(), 200);
     assert_eq!(env.cache.counted(Counter::QueriedRepos(Query::of::<Commits>())).await.unwrap(), 2);
 
     // The group result and repo 11's part go; repo 10's part stays.
     assert_eq!(env.cache.invalidate_repo(11).await.unwrap(), 2);
     assert_eq!(client.get(&url).send().await.unwrap().status(), 202, "recomputing");
-    assert_eq!(poll_until_done(&client, &url, Duration::from_secs(30)).await.status(), 200);
+    assert!(env.run_one_job().await);
+    assert_eq!(client.get(&url).send().await.unwrap().status(), 200);
     assert_eq!(
         env.cache.counted(Counter::QueriedRepos(Query::of::<Commits>())).await.unwrap(),
         3,
@@ -32,4 +30,5 @@ async fn invalidating_a_repo_drops_its_entries_and_recomputes_only_it() {
     // A whole query: every group and part of it.
     assert_eq!(env.cache.invalidate_query(Query::of::<Commits>()).await.unwrap(), 3);
     assert_eq!(client.get(&url).send().await.unwrap().status(), 202);
+    env.finish().await;
 }

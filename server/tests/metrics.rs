@@ -51,4 +51,5 @@ async fn web_and_worker_report_cache_use_jobs_and_queue_depth() {
     assert_eq!(metric(&text, "explorer_augur_queries_in_flight"), 0.0);
     assert_eq!(client.get(format!("{worker}/healthz")).send().await.unwrap().status(), 200);
     assert_eq!(client.get(format!("{worker}/readyz")).send().await.unwrap().status(), 200);
+    env.finish().await;
 }

@@ -4,11 +4,9 @@
 mod support;
 
 use explorer::augur::queries::Commits;
-use std::time::Duration;
-
 use explorer::{store::Counter, Query};
 use serde_json::{json, Value};
-use support::{load_commit_fixture, poll_until_done, TestEnv};
+use support::{load_commit_fixture, TestEnv};
 
 #[tokio::test]
 async fn a_new_selection_queries_only_the_repos_not_cached_yet() {
@@ -29,7 +27,6 @@ async fn a_new_selection_queries_only_the_repos_not_cached_yet() {
     .await
     .unwrap();
     let base = env.start_server().await;
-    env.start_worker();
     let client = reqwest::Client::new();
     let url = |repos: &str| format!("{base}/api/v1/charts/commits-over-time?repos={repos}");
     let counted = |counter| {
@@ -37,10 +34,11 @@ async fn a_new_selection_queries_only_the_repos_not_cached_yet() {
         async move { cache.counted(counter).await.unwrap() }
     };
 
-    poll_until_done(&client, &url("10,11"), Duration::from_secs(30)).await;
+    assert_eq!(env.get_after_jobs(&client, &url("10,11")).await.status(), 200);
     assert_eq!(counted(Counter::QueriedRepos(Query::of::<Commits>())).await, 2);
 
-    let done = poll_until_done(&client, &url("10,11,12"), Duration::from_secs(30)).await;
+    let done = env.get_after_jobs(&client, &url("10,11,12")).await;
+    assert_eq!(done.status(), 200);
     let body: Value = done.json().await.unwrap();
     assert_eq!(
         body["data"]["series"][0]["values"],
@@ -56,4 +54,6 @@ async fn a_new_selection_queries_only_the_repos_not_cached_yet() {
     let body: Value = response.json().await.unwrap();
     assert_eq!(body["data"]["series"][0]["values"], json!([1, 3]), "January: ddd1; February: aaa1, bbb1, bbb2");
     assert_eq!(counted(Counter::Enqueued(Query::of::<Commits>())).await, 2);
+    assert!(!env.run_one_job().await);
+    env.finish().await;
 }

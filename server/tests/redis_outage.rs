@@ -67,6 +67,7 @@ async fn without_redis_the_api_answers_503_and_recovers_when_redis_returns() {
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
     assert_eq!(client.get(format!("{base}/readyz")).send().await.unwrap().status(), 200);
+    env.finish().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -97,4 +98,5 @@ async fn a_worker_keeps_working_after_redis_restarts() {
     let response = poll_until_done(&client, &chart("11"), Duration::from_secs(30)).await;
     let status = response.status();
     assert_eq!(status, 200, "{}", response.text().await.unwrap());
+    env.finish().await;
 }

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 use sqlx::PgConnection;
-use support::{load_commit_fixture, poll_until_done, TestEnv};
+use support::{load_commit_fixture, TestEnv};
 
 async fn search(client: &reqwest::Client, base: &str, query: &str) -> Value {
     let response = client.get(format!("{base}/api/v1/repos?{query}")).send().await.unwrap();
@@ -63,6 +63,7 @@ async fn a_repo_added_to_augur_is_found_after_the_refresh_without_a_restart() {
         let response = client.get(format!("{base}/api/v1/repos?{bad}")).send().await.unwrap();
         assert_eq!(response.status(), 400, "{bad}");
     }
+    env.finish().await;
 }
 
 #[tokio::test]
@@ -70,12 +71,11 @@ async fn an_org_selects_all_its_repos_up_to_the_limit() {
     let mut env = TestEnv::with(|name| (name == "SELECTION_MAX_REPOS").then(|| "2".to_owned())).await;
     load_commit_fixture(&mut env.db().await).await;
     let base = env.start_server().await;
-    env.start_worker();
     let client = reqwest::Client::new();
     until_found(&client, &base, "q=augur", "https://github.com/chaoss/augur").await;
 
     let chart = |query: &str| format!("{base}/api/v1/charts/commits-over-time?{query}");
-    let by_org = poll_until_done(&client, &chart("orgs=chaoss"), Duration::from_secs(30)).await;
+    let by_org = env.get_after_jobs(&client, &chart("orgs=chaoss")).await;
     assert_eq!(by_org.status(), 200);
     let by_org: Value = by_org.json().await.unwrap();
     // The org is repos 10 and 11: the same chart, served from the same cache entry.
@@ -90,6 +90,7 @@ async fn an_org_selects_all_its_repos_up_to_the_limit() {
     assert!(body["error"].as_str().unwrap().contains("more than the limit of 2"), "{body}");
     let unknown = client.get(chart("orgs=nobody")).send().await.unwrap();
     assert_eq!(unknown.status(), 400);
+    env.finish().await;
 }
 
 #[tokio::test]
@@ -105,4 +106,5 @@ async fn the_page_opens_on_the_default_selection() {
     // A URL that names a selection is served as it is.
     let named = client.get(format!("{base}/?repos=10")).send().await.unwrap();
     assert_eq!(named.status(), 200);
+    env.finish().await;
 }

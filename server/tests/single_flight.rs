@@ -37,4 +37,5 @@ async fn a_hundred_identical_cold_requests_on_two_replicas_enqueue_one_job() {
     assert_eq!(answers[0]["data"]["series"][0]["values"], serde_json::json!([1, 3]));
     assert_eq!(env.cache.counted(Counter::Enqueued(Query::of::<Commits>())).await.unwrap(), 1, "jobs enqueued");
     assert_eq!(env.cache.counted(Counter::Runs(Query::of::<Commits>())).await.unwrap(), 1, "queries run");
+    env.finish().await;
 }

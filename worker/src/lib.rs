@@ -4,7 +4,9 @@
 use std::{future::Future, time::Duration};
 
 use anyhow::Context;
-use apalis::prelude::{BackendExt, BoxDynError, Data, Strategy, TaskId, WorkerBuilder, WorkerBuilderExt};
+use apalis::prelude::{
+    BackendExt, BoxDynError, Data, Event, EventListenerExt, Strategy, TaskId, WorkerBuilder, WorkerBuilderExt,
+};
 use explorer::{
     jobs::queue::QueryJob,
     jobs::run::{self as job, JobContext, JobError},
@@ -12,55 +14,112 @@ use explorer::{
 };
 use tracing::{info, warn};
 
-/// Runs jobs until `shutdown` resolves, then stops taking new ones. Losing Redis stops
-/// apalis' worker; it is started again until Redis answers, so the process never needs a
-/// restart for it.
+/// Runs jobs until `shutdown` resolves, then stops taking new ones (what the binary does).
 pub async fn run(settings: Settings, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
-    let db = explorer::augur::db::augur_pool(
-        &settings.database_url,
-        settings.worker_concurrency as u32,
-        settings.statement_timeout,
-    )
-    .context("the DATABASE_URL is not a valid PostgreSQL URL")?;
-    let cache =
-        Cache::connect(&settings.redis_url, &settings.key_prefix).context("REDIS_URL is not a valid Redis URL")?;
-    let janitor_queue = explorer::jobs::queue::connect(&settings.redis_url, &settings.key_prefix)
-        .context("REDIS_URL is not a valid Redis URL")?;
-    let janitor = tokio::spawn(janitor(janitor_queue, cache.clone()));
-    let probes = match settings.worker_metrics_addr {
-        Some(addr) => {
-            let listener =
-                tokio::net::TcpListener::bind(addr).await.with_context(|| format!("could not listen on {addr}"))?;
-            info!(%addr, "serving /metrics, /healthz and /readyz");
-            Some(tokio::spawn(serve_probes(listener, cache.clone(), db.clone())))
-        }
-        None => None,
-    };
-    // The shutdown as a flag that every start of the apalis worker can wait on.
-    let (stop, stopping) = tokio::sync::watch::channel(false);
-    tokio::spawn(async move {
-        shutdown.await;
-        let _ = stop.send(true);
-    });
-    let name = unique_name();
-    info!(worker = %name, concurrency = settings.worker_concurrency, "worker started");
-    let context = JobContext { db, cache, settings };
-    let outcome = loop {
-        let outcome = run_once(&context, &name, stopping.clone()).await;
-        if *stopping.borrow() {
-            break outcome;
-        }
-        match outcome {
-            Err(error) => warn!(error = %format!("{error:#}"), "the worker lost its queue; starting again in 1 s"),
-            Ok(()) => warn!("the worker stopped by itself; starting again in 1 s"),
-        }
-        tokio::time::sleep(Duration::from_secs(1)).await;
-    };
-    janitor.abort();
-    if let Some(probes) = probes {
-        probes.abort();
+    Worker::build(settings)?.run(shutdown).await
+}
+
+/// A worker's connections and name, built before it takes any job, so that tests can
+/// drain the queue one job at a time with [`Worker::run_one`].
+pub struct Worker {
+    context: JobContext,
+    name: String,
+}
+
+impl Worker {
+    /// Builds the Augur pool and the cache connection; both connect lazily, so a worker
+    /// builds (and reports the problem per job) while Augur or Redis is down.
+    pub fn build(settings: Settings) -> anyhow::Result<Worker> {
+        let db = explorer::augur::db::augur_pool(
+            &settings.database_url,
+            settings.worker_concurrency as u32,
+            settings.statement_timeout,
+        )
+        .context("the DATABASE_URL is not a valid PostgreSQL URL")?;
+        let cache =
+            Cache::connect(&settings.redis_url, &settings.key_prefix).context("REDIS_URL is not a valid Redis URL")?;
+        Ok(Worker { context: JobContext { db, cache, settings }, name: unique_name() })
     }
-    outcome
+
+    /// Runs jobs until `shutdown` resolves, then stops taking new ones. Losing Redis stops
+    /// apalis' worker; it is started again until Redis answers, so the process never needs a
+    /// restart for it.
+    pub async fn run(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
+        let Worker { context, name } = self;
+        let settings = &context.settings;
+        let janitor_queue = explorer::jobs::queue::connect(&settings.redis_url, &settings.key_prefix)
+            .context("REDIS_URL is not a valid Redis URL")?;
+        let janitor = tokio::spawn(janitor(janitor_queue, context.cache.clone()));
+        let probes = match settings.worker_metrics_addr {
+            Some(addr) => {
+                let listener =
+                    tokio::net::TcpListener::bind(addr).await.with_context(|| format!("could not listen on {addr}"))?;
+                info!(%addr, "serving /metrics, /healthz and /readyz");
+                Some(tokio::spawn(serve_probes(listener, context.cache.clone(), context.db.clone())))
+            }
+            None => None,
+        };
+        // The shutdown as a flag that every start of the apalis worker can wait on.
+        let (stop, stopping) = tokio::sync::watch::channel(false);
+        tokio::spawn(async move {
+            shutdown.await;
+            let _ = stop.send(true);
+        });
+        info!(worker = %name, concurrency = settings.worker_concurrency, "worker started");
+        let outcome = loop {
+            let outcome = run_once(&context, &name, stopping.clone()).await;
+            if *stopping.borrow() {
+                break outcome;
+            }
+            match outcome {
+                Err(error) => warn!(error = %format!("{error:#}"), "the worker lost its queue; starting again in 1 s"),
+                Ok(()) => warn!("the worker stopped by itself; starting again in 1 s"),
+            }
+            tokio::time::sleep(Duration::from_secs(1)).await;
+        };
+        janitor.abort();
+        if let Some(probes) = probes {
+            probes.abort();
+        }
+        outcome
+    }
+
+    /// Takes one queued job, if any, and runs it to completion: its result or failure is
+    /// in the cache and the queue has recorded it as done when this returns. Returns
+    /// whether a job ran. For tests, which drain the queue with it instead of waiting for
+    /// a background worker; no other worker should take jobs from the same queue meanwhile,
+    /// or the job counted as queued may be gone before this one asks for it.
+    pub async fn run_one(&self) -> anyhow::Result<bool> {
+        let settings = &self.context.settings;
+        let waiting = explorer::jobs::queue::waiting(&mut self.context.cache.connection(), &settings.key_prefix)
+            .await
+            .context("could not read the queue's depth")?;
+        if waiting == 0 {
+            return Ok(false);
+        }
+        let queue = explorer::jobs::queue::connect(&settings.redis_url, &settings.key_prefix)
+            .context("REDIS_URL is not a valid Redis URL")?;
+        // One job per fetch: a batch would hold further jobs until this worker stops.
+        let config = queue.get_config().clone().batch_size(1);
+        let queue = queue.with_config(config);
+        let polling = Strategy::new().interval(Duration::from_millis(20));
+        // Stopping after the first finished job makes apalis take no other, record this one
+        // as done and leave the worker's registration, before `run` returns.
+        WorkerBuilder::new(format!("{}-one-{}", self.name, unique_suffix()))
+            .backend(queue.poll_with_strategy(polling))
+            .data(self.context.clone())
+            .concurrency(1)
+            .on_event(|worker, event| {
+                if matches!(event, Event::Success(_) | Event::Error(_)) {
+                    let _ = worker.stop();
+                }
+            })
+            .build(handle)
+            .run()
+            .await
+            .context("the worker stopped with an error")?;
+        Ok(true)
+    }
 }
 
 /// One run of the apalis worker, until it fails or the process is stopping.
@@ -85,6 +144,8 @@ async fn run_once(
         .build(handle)
         .run_until(async move {
             let _ = stop.wait_for(|stopping| *stopping).await;
+            // apalis stops fetching as this future resolves, so the line marks the moment.
+            info!("taking no new jobs");
             Ok::<(), std::io::Error>(())
         });
     // On shutdown apalis stops taking jobs and waits for those in flight; past the grace
@@ -180,7 +241,13 @@ fn unique_name() -> String {
         .map(|h| h.trim().to_owned())
         .filter(|h| !h.is_empty())
         .unwrap_or_else(|| "host".to_owned());
+    format!("worker-{host}-{}-{}", std::process::id(), unique_suffix())
+}
+
+/// Differs between calls within a process.
+fn unique_suffix() -> String {
+    static COUNTER: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
     let nanos =
         std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
-    format!("worker-{host}-{}-{nanos:08x}", std::process::id())
+    format!("{nanos:08x}{:x}", COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed))
 }

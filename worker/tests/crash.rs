@@ -1,7 +1,7 @@
 //! Workers die (kill -9, lost nodes): their jobs must still finish, on another worker.
 
 use std::{
-    process::{Child, Command, Stdio},
+    process::Stdio,
     time::{Duration, Instant},
 };
 
@@ -9,10 +9,17 @@ use charts::{ChartControls, ChartId, ChartReply};
 use explorer::augur::queries::Commits;
 use explorer::{store::Counter, Cache, ChartService, Query, RepoSet, Settings};
 use sqlx::{Connection, PgConnection};
-use xtask::testdb::TestDb;
+use testkit::{TestDb, TestRedis};
+use tokio::{
+    io::{AsyncBufReadExt, BufReader, Lines},
+    process::{Child, ChildStdout, Command},
+};
 
 /// A real worker process, killed when dropped.
-struct WorkerProcess(Child);
+struct WorkerProcess {
+    child: Child,
+    logs: Lines<BufReader<ChildStdout>>,
+}
 
 impl WorkerProcess {
     fn start(settings: &Settings) -> Self {
@@ -20,46 +27,55 @@ impl WorkerProcess {
     }
 
     fn start_with(settings: &Settings, env: &[(&str, &str)]) -> Self {
-        let child = Command::new(env!("CARGO_BIN_EXE_worker"))
+        let mut child = Command::new(env!("CARGO_BIN_EXE_worker"))
             .envs(env.iter().copied())
             .env("DATABASE_URL", &settings.database_url)
             .env("REDIS_URL", &settings.redis_url)
             .env("CACHE_KEY_PREFIX", &settings.key_prefix)
-            .env("RUST_LOG", "warn")
-            .stdout(Stdio::null())
+            // Warnings, and the worker's own account of its shutdown.
+            .env("RUST_LOG", "warn,worker=info")
+            // The logs, read by tests that wait for what the worker says.
+            .stdout(Stdio::piped())
+            .kill_on_drop(true)
             .spawn()
             .expect("start the worker binary");
-        WorkerProcess(child)
+        let logs = BufReader::new(child.stdout.take().unwrap()).lines();
+        WorkerProcess { child, logs }
     }
 
     fn terminate(&self) {
-        let pid = self.0.id().to_string();
-        assert!(Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
+        let pid = self.child.id().unwrap().to_string();
+        assert!(std::process::Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
+    }
+
+    /// Reads the worker's log until a line contains `text`, for at most `limit`.
+    async fn log_line(&mut self, text: &str, limit: Duration) -> String {
+        let found = tokio::time::timeout(limit, async {
+            while let Some(line) = self.logs.next_line().await.unwrap() {
+                if line.contains(text) {
+                    return Some(line);
+                }
+            }
+            None
+        });
+        match found.await {
+            Ok(Some(line)) => line,
+            Ok(None) => panic!("the worker ended without logging {text:?}"),
+            Err(_) => panic!("the worker did not log {text:?} within {limit:?}"),
+        }
     }
 
     /// Waits for the process to end by itself, for at most `limit`.
     async fn exit_status(&mut self, limit: Duration) -> std::process::ExitStatus {
-        let started = Instant::now();
-        loop {
-            if let Some(status) = self.0.try_wait().unwrap() {
-                return status;
-            }
-            assert!(started.elapsed() < limit, "the worker did not stop within {limit:?}");
-            tokio::time::sleep(Duration::from_millis(100)).await;
+        match tokio::time::timeout(limit, self.child.wait()).await {
+            Ok(status) => status.unwrap(),
+            Err(_) => panic!("the worker did not stop within {limit:?}"),
         }
     }
 
     /// SIGKILL: no chance to hand anything back.
-    fn kill_9(&mut self) {
-        self.0.kill().unwrap();
-        self.0.wait().unwrap();
-    }
-}
-
-impl Drop for WorkerProcess {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
+    async fn kill_9(&mut self) {
+        self.child.kill().await.unwrap();
     }
 }
 
@@ -81,7 +97,7 @@ async fn wait_for(
 }
 
 /// A database with three commits in repo 10, and the settings and chart service to use it.
-async fn setup() -> (TestDb, Settings, Cache, ChartService) {
+async fn setup() -> (TestDb, TestRedis, Settings, Cache, ChartService) {
     let mut db = TestDb::new().await;
     sqlx::raw_sql(
         "INSERT INTO augur_data.repo_groups (repo_group_id, rg_name) VALUES (1, 'chaoss');
@@ -98,20 +114,19 @@ async fn setup() -> (TestDb, Settings, Cache, ChartService) {
     .execute(&mut db.conn)
     .await
     .unwrap();
-    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos();
-    let prefix = format!("crash-{}-{nanos}:", std::process::id());
+    let redis = TestRedis::new("crash");
     let database_url = db.url();
     let settings = Settings::from_lookup(|name| match name {
         "DATABASE_URL" => Some(database_url.clone()),
-        "REDIS_URL" => std::env::var("TEST_REDIS_URL").ok(),
-        "CACHE_KEY_PREFIX" => Some(prefix.clone()),
+        "REDIS_URL" => Some(redis.url.clone()),
+        "CACHE_KEY_PREFIX" => Some(redis.prefix.clone()),
         _ => None,
     })
     .unwrap();
     let cache = Cache::connect(&settings.redis_url, &settings.key_prefix).expect("TEST_REDIS_URL reachable");
     let jobs = explorer::jobs::queue::connect(&settings.redis_url, &settings.key_prefix).unwrap();
     let service = ChartService::new(cache.clone(), jobs, settings.clone());
-    (db, settings, cache, service)
+    (db, redis, settings, cache, service)
 }
 
 /// Augur holds a lock on `commits`, so a worker's query waits inside the job until released.
@@ -123,7 +138,7 @@ async fn lock_commits(database_url: &str) -> PgConnection {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_killed_workers_job_is_finished_by_another_worker() {
-    let (db, settings, cache, service) = setup().await;
+    let (db, redis, settings, cache, service) = setup().await;
     let repos = RepoSet::new([10]).unwrap();
 
     // Augur holds a lock on `commits`, so the first worker's query waits inside the job.
@@ -131,7 +146,7 @@ async fn a_killed_workers_job_is_finished_by_another_worker() {
     let mut first = WorkerProcess::start(&settings);
     wait_for(&service, &repos, Duration::from_secs(20), |r| matches!(r, ChartReply::Running { .. })).await;
 
-    first.kill_9();
+    first.kill_9().await;
     let _second = WorkerProcess::start(&settings);
     sqlx::raw_sql("ROLLBACK").execute(&mut augur).await.unwrap();
 
@@ -144,19 +159,20 @@ async fn a_killed_workers_job_is_finished_by_another_worker() {
         "the killed run and the one that finished"
     );
     db.drop().await;
+    redis.drop().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sigterm_stops_taking_jobs_and_finishes_the_one_in_flight() {
-    let (db, settings, cache, service) = setup().await;
+    let (db, redis, settings, cache, service) = setup().await;
     let repos = RepoSet::new([10]).unwrap();
     let mut augur = lock_commits(&settings.database_url).await;
     let mut worker = WorkerProcess::start(&settings);
     wait_for(&service, &repos, Duration::from_secs(20), |r| matches!(r, ChartReply::Running { .. })).await;
 
     worker.terminate();
-    tokio::time::sleep(Duration::from_millis(500)).await;
-    // A job queued after the signal is left for other workers.
+    worker.log_line("taking no new jobs", Duration::from_secs(10)).await;
+    // A job queued after the worker stopped taking jobs is left for other workers.
     let other = RepoSet::new([11]).unwrap();
     service.chart(ChartId::CommitsOverTime, &other, &ChartControls::default()).await.unwrap();
     sqlx::raw_sql("ROLLBACK").execute(&mut augur).await.unwrap();
@@ -169,11 +185,12 @@ async fn sigterm_stops_taking_jobs_and_finishes_the_one_in_flight() {
     assert!(reply.is_pending(), "the later job waits for another worker: {reply:?}");
     assert_eq!(cache.counted(Counter::Runs(Query::of::<Commits>())).await.unwrap(), 1);
     db.drop().await;
+    redis.drop().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_job_outlasting_the_grace_period_goes_to_another_worker() {
-    let (db, settings, cache, service) = setup().await;
+    let (db, redis, settings, cache, service) = setup().await;
     let repos = RepoSet::new([10]).unwrap();
     let mut augur = lock_commits(&settings.database_url).await;
     let mut worker = WorkerProcess::start_with(&settings, &[("WORKER_SHUTDOWN_GRACE_SECS", "1")]);
@@ -188,4 +205,5 @@ async fn a_job_outlasting_the_grace_period_goes_to_another_worker() {
     assert!(matches!(ready, ChartReply::Ready { .. }), "{ready:?}");
     assert_eq!(cache.counted(Counter::Runs(Query::of::<Commits>())).await.unwrap(), 2);
     db.drop().await;
+    redis.drop().await;
 }

@@ -2,8 +2,8 @@
 
 use chrono::{DateTime, DurationRound, TimeDelta, Utc};
 use sqlx::PgConnection;
+use testkit::TestDb;
 use xtask::generate;
-use xtask::testdb::TestDb;
 
 /// Today at midnight UTC: the generator's future commits are future relative to it.
 fn anchor() -> DateTime<Utc> {

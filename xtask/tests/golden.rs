@@ -7,7 +7,8 @@ use charts::{ChartControls, ChartId};
 use chrono::{NaiveDate, TimeZone, Utc};
 use explorer::{store::codec::Frame, Query, RepoSet};
 use sqlx::postgres::PgPoolOptions;
-use xtask::{generate, testdb::TestDb};
+use testkit::TestDb;
+use xtask::generate;
 
 const GOLDEN: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/golden/charts.txt");
 

@@ -11,7 +11,7 @@ use explorer::{
     Query, RepoSet,
 };
 use sqlx::{postgres::PgPoolOptions, Executor};
-use xtask::testdb::TestDb;
+use testkit::TestDb;
 
 const NO_TIME: i64 = explorer::augur::queries::NO_TIME;
 

@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use sqlx::PgConnection;
-use xtask::testdb::TestDb;
+use testkit::TestDb;
 
 /// (column, type, nullable). Table types are spelled as PostgreSQL's format_type spells them;
 /// view columns computed by an expression (no typmod) have no precision, e.g. `timestamp with time zone`.

@@ -207,7 +207,9 @@ impl ChartService {
             // A worker has it (its Running status may be a moment behind).
             Place::Taken => ChartReply::Running { elapsed_ms },
             // The status is written just before the push: give the push time to land.
-            Place::Missing if elapsed_ms < PUSH_GRACE_MS => ChartReply::Queued { elapsed_ms, position: None },
+            Place::Missing if Duration::from_millis(elapsed_ms) < self.settings.push_grace => {
+                ChartReply::Queued { elapsed_ms, position: None }
+            }
             Place::Missing => return self.requeue(job, key, enqueued_at_ms).await,
         })
     }
@@ -279,9 +281,6 @@ async fn logged<T>(
     .instrument(span)
     .await
 }
-
-/// How long a freshly claimed job may be absent from the queue before it counts as lost.
-const PUSH_GRACE_MS: u64 = 5_000;
 
 /// Unique per enqueue, and readable in Redis next to the cache key it serves.
 fn new_job_id(key: &ResultKey) -> String {

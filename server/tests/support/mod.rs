@@ -3,34 +3,24 @@
 
 #![allow(dead_code)] // each test file uses a different part of this
 
-use std::{
-    sync::atomic::{AtomicU32, Ordering},
-    time::{Duration, Instant},
-};
+use std::time::{Duration, Instant};
 
-use explorer::{Cache, Settings};
+use explorer::{store::JobStatus, Cache, ResultKey, Settings};
+use reqwest::StatusCode;
 use sqlx::{Connection, PgConnection};
-use tokio::sync::oneshot;
-use xtask::testdb::TestDb;
+use testkit::{TestDb, TestRedis};
+use tokio::{sync::oneshot, task::JoinHandle};
 
-fn required_env(name: &str) -> String {
-    std::env::var(name).unwrap_or_else(|_| {
-        panic!("{name} is not set: run the tests with scripts/test.sh, which starts PostgreSQL and Redis and sets it")
-    })
-}
-
-/// A name no other test, run or process uses.
-pub fn unique(label: &str) -> String {
-    static COUNTER: AtomicU32 = AtomicU32::new(0);
-    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().subsec_nanos();
-    format!("{label}_{}_{}_{nanos:x}", std::process::id(), COUNTER.fetch_add(1, Ordering::Relaxed))
-}
-
-/// One test's world: an empty Augur-shaped database, a key prefix, and settings naming them.
+/// One test's world: an empty Augur-shaped database, a key prefix, settings naming them,
+/// and a worker the test drives job by job.
 pub struct TestEnv {
     pub settings: Settings,
     pub cache: Cache,
-    stops: Vec<oneshot::Sender<()>>,
+    worker: worker::Worker,
+    database: TestDb,
+    redis: TestRedis,
+    /// What `start_server` and `start_worker` started, and how to stop each.
+    running: Vec<(oneshot::Sender<()>, JoinHandle<()>)>,
 }
 
 impl TestEnv {
@@ -41,20 +31,20 @@ impl TestEnv {
     /// `overrides` sets environment-style settings, e.g. CACHE_TTL_SECS; they win over the test's own.
     pub async fn with(overrides: impl Fn(&str) -> Option<String>) -> TestEnv {
         let database = TestDb::new().await;
+        let redis = TestRedis::new("t");
         let database_url = database.url();
-        let redis_url = required_env("TEST_REDIS_URL");
-        let prefix = format!("{}:", unique("t"));
         let settings = Settings::from_lookup(|name| {
             overrides(name).or_else(|| match name {
                 "DATABASE_URL" => Some(database_url.clone()),
-                "REDIS_URL" => Some(redis_url.clone()),
-                "CACHE_KEY_PREFIX" => Some(prefix.clone()),
+                "REDIS_URL" => Some(redis.url.clone()),
+                "CACHE_KEY_PREFIX" => Some(redis.prefix.clone()),
                 _ => None,
             })
         })
         .unwrap();
         let cache = Cache::connect(&settings.redis_url, &settings.key_prefix).unwrap();
-        TestEnv { settings, cache, stops: Vec::new() }
+        let worker = worker::Worker::build(settings.clone()).unwrap();
+        TestEnv { settings, cache, worker, database, redis, running: Vec::new() }
     }
 
     pub async fn db(&self) -> PgConnection {
@@ -70,27 +60,87 @@ impl TestEnv {
         let app = server::Application::build(self.settings.clone(), options).await.unwrap();
         let url = format!("http://127.0.0.1:{}", app.port());
         let (stop, stopped) = oneshot::channel::<()>();
-        tokio::spawn(app.run_until(async move {
-            let _ = stopped.await;
-        }));
-        self.stops.push(stop);
+        let task = tokio::spawn(async move {
+            let _ = app
+                .run_until(async move {
+                    let _ = stopped.await;
+                })
+                .await;
+        });
+        self.running.push((stop, task));
         url
     }
 
+    /// Starts a worker in the background as the binary runs it, for tests of what happens
+    /// while jobs run (concurrency, outages, probes). Tests of results use `run_one_job`.
     pub fn start_worker(&mut self) {
         let (stop, stopped) = oneshot::channel::<()>();
-        tokio::spawn(worker::run(self.settings.clone(), async move {
-            let _ = stopped.await;
-        }));
-        self.stops.push(stop);
+        let task = tokio::spawn({
+            let run = worker::run(self.settings.clone(), async move {
+                let _ = stopped.await;
+            });
+            async move {
+                let _ = run.await;
+            }
+        });
+        self.running.push((stop, task));
+    }
+
+    /// Runs the next queued job to completion; false when none was queued.
+    pub async fn run_one_job(&self) -> bool {
+        // Only a background worker taking the job first could keep this waiting.
+        let limit = Duration::from_secs(60);
+        match tokio::time::timeout(limit, self.worker.run_one()).await {
+            Ok(ran) => ran.unwrap(),
+            Err(_) => panic!("no job ran within {limit:?}: is a background worker taking them?"),
+        }
+    }
+
+    /// GETs `url`, and while it answers 202 (pending) runs the queued job and asks again.
+    pub async fn get_after_jobs(&self, client: &reqwest::Client, url: &str) -> reqwest::Response {
+        // One job answers a selection; one more allows for a failure retried in between.
+        for _ in 0..3 {
+            let response = client.get(url).send().await.unwrap();
+            if response.status() != StatusCode::ACCEPTED {
+                return response;
+            }
+            assert!(self.run_one_job().await, "{url} is pending but no job is queued");
+        }
+        panic!("{url} still pending after three jobs ran")
+    }
+
+    /// Moves a queued job's enqueue time `by` into the past, as if it had waited that long:
+    /// how a test lets time pass without waiting for it.
+    pub async fn backdate_queued_job(&self, key: &ResultKey, by: Duration) {
+        let status = match self.cache.status(key).await.unwrap() {
+            Some(JobStatus::Queued { enqueued_at_ms, job }) => {
+                JobStatus::Queued { enqueued_at_ms: enqueued_at_ms - by.as_millis() as i64, job }
+            }
+            other => panic!("no queued job for {key}: {other:?}"),
+        };
+        self.cache.set_status(key, &status, self.settings.pending_ttl()).await.unwrap();
     }
 
     pub async fn waiting_jobs(&self) -> u64 {
         explorer::jobs::queue::waiting(&mut self.cache.connection(), &self.settings.key_prefix).await.unwrap()
     }
+
+    /// Stops what the test started, then drops its database and deletes its Redis keys.
+    /// Best effort: a failed test skips it, and scripts/test.sh drops leftover databases.
+    pub async fn finish(self) {
+        for (stop, mut task) in self.running {
+            let _ = stop.send(());
+            if tokio::time::timeout(Duration::from_secs(5), &mut task).await.is_err() {
+                task.abort();
+            }
+        }
+        self.database.drop().await;
+        self.redis.drop().await;
+    }
 }
 
-/// GETs `url` until it answers something other than 202, for at most `limit`.
+/// GETs `url` until it answers something other than 202, for at most `limit`: for tests
+/// with a background worker.
 pub async fn poll_until_done(client: &reqwest::Client, url: &str, limit: Duration) -> reqwest::Response {
     let started = Instant::now();
     loop {

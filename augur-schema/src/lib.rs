@@ -1,3 +1,7 @@
+//! The tables and `explorer_*` materialized views of Augur's `augur_data` schema that the
+//! app reads, with Augur's names and types: what `cargo xtask seed` loads into and what each
+//! integration test's database starts with.
+
 use sqlx::PgConnection;
 
 const DDL: &str = include_str!("schema.sql");
