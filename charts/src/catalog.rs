@@ -203,25 +203,33 @@ chart_registry! {
 }
 
 /// Every page, in the order the navigation shows them.
-pub const PAGES: &[PageSpec] = &[PageSpec {
-    path: "/",
-    title: "Contributions",
-    intro: "Commits, pull requests and issues over time: how much work arrives, how quickly it \
+pub const PAGES: &[PageSpec] = &[
+    PageSpec {
+        path: "/",
+        title: "Contributions",
+        intro: "Commits, pull requests and issues over time: how much work arrives, how quickly it \
             gets a response, and how much of it is still waiting.",
-    charts: &[
-        ChartId::CommitsOverTime,
-        ChartId::PrsOverTime,
-        ChartId::PrStaleness,
-        ChartId::PrFirstResponse,
-        ChartId::PrEngagement,
-        ChartId::PrReviewStatus,
-        ChartId::PrReviewAssignment,
-        ChartId::IssuesOverTime,
-        ChartId::IssueStaleness,
-        ChartId::IssueAssignmentStatus,
-        ChartId::IssueAssignment,
-    ],
-}];
+        charts: &[
+            ChartId::CommitsOverTime,
+            ChartId::PrsOverTime,
+            ChartId::PrStaleness,
+            ChartId::PrFirstResponse,
+            ChartId::PrEngagement,
+            ChartId::PrReviewStatus,
+            ChartId::PrReviewAssignment,
+            ChartId::IssuesOverTime,
+            ChartId::IssueStaleness,
+            ChartId::IssueAssignmentStatus,
+            ChartId::IssueAssignment,
+        ],
+    },
+    PageSpec {
+        path: "/contributors/types",
+        title: "Contributor Types",
+        intro: "What contributors do and when: the rhythm of the week and the day.",
+        charts: &[],
+    },
+];
 
 impl ChartId {
     /// The chart's registry row.
