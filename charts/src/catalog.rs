@@ -200,6 +200,19 @@ chart_registry! {
         about: "Issue assignments per contributor in each period, for contributors with at least \
                 the required number of assignments in the chosen date range.",
     }
+    ActivityCycle {
+        slug: "activity-cycle",
+        title: "Contributor activity cycle",
+        layout: Layout::Bars { lines: &[] },
+        controls: &[Control::View],
+        views: &[ViewChoice { value: "weekday", label: "Weekday" }, ViewChoice { value: "hour", label: "Hour" }],
+        x_axis: "Author time (UTC)",
+        about: "Distinct commits of the selection by the weekday or the hour (0 to 23) of their author \
+                time, in UTC, not the author's local time. A commit present in several selected \
+                repositories (a fork and its parent) counts once, and hours without commits show \
+                as zero. 8Knot counts a commit twice when its author and committer hours differ; \
+                this chart counts each commit once, at its author time.",
+    }
 }
 
 /// Every page, in the order the navigation shows them.
@@ -227,7 +240,7 @@ pub const PAGES: &[PageSpec] = &[
         path: "/contributors/types",
         title: "Contributor Types",
         intro: "What contributors do and when: the rhythm of the week and the day.",
-        charts: &[],
+        charts: &[ChartId::ActivityCycle],
     },
 ];
 

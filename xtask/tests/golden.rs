@@ -19,7 +19,13 @@ const VARIANTS: [&[(&str, &str)]; 8] = [
     &[("interval", "week"), ("from", "2024-01-01")],
     &[("interval", "day"), ("from", "2025-03-01"), ("to", "2025-04-15")],
     &[("interval", "year"), ("bots", "show")],
-    &[("staling_days", "3"), ("stale_days", "90"), ("response_days", "10"), ("assignments_required", "1")],
+    &[
+        ("staling_days", "3"),
+        ("stale_days", "90"),
+        ("response_days", "10"),
+        ("assignments_required", "1"),
+        ("view", "hour"),
+    ],
     &[("interval", "month"), ("assignments_required", "2"), ("to", "2023-12-31")],
     &[("interval", "week"), ("response_days", "1"), ("from", "2025-06-01")],
 ];

@@ -1,13 +1,16 @@
 use std::collections::HashSet;
 
-use charts::{ChartControls, ChartId, TimeSeries};
-use chrono::{DateTime, NaiveDate};
+use charts::{Categories, ChartControls, ChartId, Series, TimeSeries};
+use chrono::{DateTime, Datelike, NaiveDate, Timelike};
 
 use super::{draw, shown, Transform};
 use crate::augur::queries::{CommitRow, Commits};
 
 pub(super) fn transforms() -> Vec<Transform> {
-    vec![draw(Commits, ChartId::CommitsOverTime, commits_over_time)]
+    vec![
+        draw(Commits, ChartId::CommitsOverTime, commits_over_time),
+        draw(Commits, ChartId::ActivityCycle, activity_cycle),
+    ]
 }
 
 /// Distinct commits per period (a commit in several selected repos counts once); commits
@@ -21,6 +24,27 @@ fn commits_over_time(rows: &[CommitRow], controls: &ChartControls, _today: Naive
         .filter_map(|r| DateTime::from_timestamp(r.author_ts, 0))
         .map(|t| t.date_naive());
     TimeSeries::count_by_period(controls.interval, "commits", dates)
+}
+
+const WEEKDAYS: [&str; 7] = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
+
+/// Distinct commits by the weekday or hour of their author time in UTC, within the date
+/// range; every weekday or hour is a category, zero when empty.
+fn activity_cycle(rows: &[CommitRow], controls: &ChartControls, _today: NaiveDate) -> Categories {
+    let by_hour = controls.view_of(ChartId::ActivityCycle) == "hour";
+    let categories: Vec<String> =
+        if by_hour { (0..24).map(|h| h.to_string()).collect() } else { WEEKDAYS.map(str::to_owned).to_vec() };
+    let mut values = vec![0; categories.len()];
+    let mut seen = HashSet::with_capacity(rows.len());
+    for row in rows.iter().filter(|r| shown(controls, r.author_bot)).filter(|r| seen.insert(r.commit)) {
+        let Some(at) = DateTime::from_timestamp(row.author_ts, 0) else { continue };
+        let day = at.date_naive();
+        if controls.from.is_some_and(|from| day < from) || controls.to.is_some_and(|to| day > to) {
+            continue;
+        }
+        values[if by_hour { at.hour() as usize } else { at.weekday().num_days_from_monday() as usize }] += 1;
+    }
+    Categories { categories, series: vec![Series { name: "commits".to_owned(), values }] }
 }
 
 #[cfg(test)]
@@ -85,5 +109,48 @@ mod tests {
         let hidden = draw(&rows, &ChartControls::default());
         let shown = draw(&rows, &ChartControls { hide_bots: false, ..ChartControls::default() });
         assert_eq!((hidden.series[0].values.clone(), shown.series[0].values.clone()), (vec![1], vec![3]));
+    }
+
+    fn cycle(rows: &[CommitRow], pairs: &[(&str, &str)]) -> Categories {
+        let controls = ChartControls::from_params(ChartId::ActivityCycle, |name| {
+            pairs.iter().find(|(k, _)| *k == name).map(|(_, v)| *v)
+        })
+        .unwrap();
+        activity_cycle(rows, &controls, NaiveDate::from_ymd_opt(2030, 1, 1).unwrap())
+    }
+
+    #[test]
+    fn the_cycle_counts_each_commit_once_by_its_utc_weekday() {
+        // Mon 2024-03-04 10:00 UTC twice (a fork and its parent: one commit), Sun 2024-03-10
+        // 23:30 at -08:00 (Monday 07:30 UTC), and a bot's commit on Tuesday.
+        let rows = commits(&[
+            (1, 42, ts(0, 2024, 3, 4, 10, 0)),
+            (2, 42, ts(0, 2024, 3, 4, 10, 0)),
+            (1, 43, ts(-8 * 60, 2024, 3, 10, 23, 30)),
+            (1, 900, ts(0, 2024, 3, 5, 9, 0)),
+        ]);
+        let weekdays = cycle(&rows, &[]);
+        assert_eq!(weekdays.categories[0], "Monday");
+        assert_eq!(weekdays.categories.len(), 7);
+        assert_eq!(weekdays.series[0].values, vec![2, 0, 0, 0, 0, 0, 0]);
+        let with_bots = cycle(&rows, &[("bots", "show")]);
+        assert_eq!(with_bots.series[0].values, vec![2, 1, 0, 0, 0, 0, 0]);
+    }
+
+    #[test]
+    fn the_hourly_cycle_has_every_hour_and_keeps_to_the_date_range() {
+        let rows = commits(&[
+            (1, 1, ts(0, 2024, 3, 4, 0, 59)),
+            (1, 2, ts(5 * 60 + 30, 2024, 3, 5, 5, 0)), // 23:30 UTC on Mar 4
+            (1, 3, ts(0, 2024, 3, 6, 12, 0)),          // after the range's last day
+        ]);
+        let hours = cycle(&rows, &[("view", "hour"), ("to", "2024-03-05")]);
+        let mut want = vec![0; 24];
+        (want[0], want[23]) = (1, 1);
+        assert_eq!(hours.categories, (0..24).map(|h| h.to_string()).collect::<Vec<_>>());
+        assert_eq!(hours.series[0].values, want);
+        let from_the_sixth = cycle(&rows, &[("view", "hour"), ("from", "2024-03-06")]);
+        assert_eq!(from_the_sixth.series[0].values.iter().sum::<i64>(), 1);
+        assert!(ChartControls::from_params(ChartId::ActivityCycle, |n| (n == "view").then_some("month")).is_err());
     }
 }
