@@ -1,0 +1,35 @@
+import { expect, test } from "@playwright/test";
+import { collectErrors, open, pick } from "./support";
+
+test("the navigation keeps the selection and bot filter; a chart's view lives in the URL", async ({ page, request }) => {
+  const errors = collectErrors(page);
+  await open(page);
+  await pick(page, "augur", "chaoss/augur");
+  await page.locator('input[name="hide-bots"]').uncheck();
+  await expect(page).toHaveURL(/bots=show/);
+
+  const nav = page.getByRole("navigation", { name: "Pages" });
+  await nav.getByRole("link", { name: "Contributor Types" }).click();
+  await expect(page).toHaveURL(/\/contributors\/types\?.*repos=\d+/);
+  await expect(page).toHaveURL(/bots=show/);
+  await expect(nav.locator('[aria-current="page"]')).toHaveText("Contributor Types");
+  await expect(page.locator(".chips .chip")).toHaveText(["chaoss/augur×"]);
+
+  const card = page.locator('[data-chart="activity-cycle"]');
+  await expect(card.locator('.chart[data-state="ready"] svg')).toBeVisible({ timeout: 45_000 });
+  await expect(card.locator(".chart svg")).toContainText("Author time (UTC)");
+  await card.locator('button[data-view="hour"]').click();
+  await expect(page).toHaveURL(/activity-cycle\.view=hour/);
+  const json = card.locator('a.download[data-format="json"]');
+  await expect(json).toHaveAttribute("href", /view=hour/);
+  const body = await (await request.get((await json.getAttribute("href"))!)).json();
+  expect(body.data.categories).toHaveLength(24);
+  expect(body.data.series[0].name).toBe("commits");
+
+  // Back to Contributions: the selection comes along, the chart's own view stays behind.
+  await nav.getByRole("link", { name: "Contributions" }).click();
+  await expect(page).toHaveURL(/^[^?]*\/\?.*repos=\d+/);
+  await expect(page).not.toHaveURL(/activity-cycle/);
+  await expect(page.locator('[data-chart="commits-over-time"]')).toBeVisible();
+  expect(errors).toEqual([]);
+});
