@@ -1,6 +1,6 @@
 use tracing_subscriber::EnvFilter;
 
-/// Structured logs on stderr, filtered by RUST_LOG (default `info`). Spans carry the
+/// Structured logs on stdout, filtered by RUST_LOG (default `info`). Spans carry the
 /// cache key, so one grep follows a chart from request to job to cache.
 pub fn init() {
     tracing_subscriber::fmt()

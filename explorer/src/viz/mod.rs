@@ -34,8 +34,11 @@ use crate::{
 pub struct Transform {
     pub chart: ChartId,
     pub query: Query,
-    draw: Box<dyn Fn(Frame, &ChartControls, NaiveDate) -> Result<ChartData, MissingColumn> + Send + Sync>,
+    draw: Box<DrawFrame>,
 }
+
+/// A transform as the service calls it: on a cached frame, which it reads into typed rows.
+type DrawFrame = dyn Fn(Frame, &ChartControls, NaiveDate) -> Result<ChartData, MissingColumn> + Send + Sync;
 
 /// The shape every transform has: the query's rows, the controls, and today (UTC), which
 /// ends the current period, to a time series or categories.

@@ -19,13 +19,6 @@ pub enum SelectionError {
     Repos(#[from] RepoSetError),
 }
 
-impl SelectionError {
-    /// Whether asking again may succeed without changing the selection.
-    pub fn is_transient(&self) -> bool {
-        matches!(self, SelectionError::NotLoaded)
-    }
-}
-
 impl From<SelectionError> for charts::AppError {
     fn from(error: SelectionError) -> Self {
         match error {
@@ -99,7 +92,8 @@ mod tests {
         assert_eq!(resolve(&index(), &[], &["nope".to_owned()], 9), Err(SelectionError::UnknownOrg("nope".into())));
         assert_eq!(resolve(&index(), &[], &[], 9), Err(SelectionError::Empty));
         let unloaded = LiveIndex::new();
-        assert!(resolve(&unloaded, &[], &["chaoss".to_owned()], 9).unwrap_err().is_transient());
+        let not_yet = charts::AppError::from(resolve(&unloaded, &[], &["chaoss".to_owned()], 9).unwrap_err());
+        assert_eq!((not_yet.kind(), not_yet.is_retryable()), ("unavailable", true));
         // Repo ids alone need no index.
         assert_eq!(resolve(&unloaded, &[7], &[], 9).unwrap().ids(), &[7]);
     }

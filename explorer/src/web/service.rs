@@ -224,6 +224,12 @@ impl ChartService {
                 None => Ok(ChartReply::Queued { elapsed_ms: 0, position: None }),
             };
         }
+        // A job may have stored the result (and dropped its status) between this request's
+        // cache read and its claim: then the claim is given back instead of queueing again.
+        if self.cache.has_result(key).await? {
+            self.cache.clear_status(key).await?;
+            return Ok(ChartReply::Queued { elapsed_ms: 0, position: None });
+        }
         self.push(job, key, id).await?;
         Ok(ChartReply::Queued { elapsed_ms: 0, position: None })
     }
@@ -299,9 +305,9 @@ pub enum ChartAnswer {
 impl ChartAnswer {
     pub fn into_reply(self) -> ChartReply {
         match self {
-            ChartAnswer::Ready(json) => serde_json::from_str(&json).unwrap_or_else(|error| ChartReply::Failed {
-                error: format!("a cached drawing could not be read ({error})"),
-                retryable: false,
+            ChartAnswer::Ready(json) => serde_json::from_str(&json).unwrap_or_else(|error| {
+                warn!(%error, "cached chart JSON does not parse");
+                ChartReply::Failed { error: "the cached chart could not be read".to_owned(), retryable: true }
             }),
             ChartAnswer::Other(reply) => reply,
         }
@@ -319,7 +325,14 @@ fn chart_json_field(chart: ChartId, controls: &ChartControls, today: NaiveDate) 
 fn ready(chart: ChartId, entry: CachedResult, controls: &ChartControls, today: NaiveDate) -> ChartReply {
     match viz::build(chart, entry.frame, controls, today) {
         Ok(data) => ChartReply::Ready { computed_at: entry.computed_at, data },
-        Err(error) => ChartReply::Failed { error: error.to_string(), retryable: false },
+        Err(error) => {
+            // The cause names the row and column for the log; the page gets a sentence.
+            warn!(%error, "a cached result does not fit its chart's rows");
+            ChartReply::Failed {
+                error: "the cached result could not be read for this chart".to_owned(),
+                retryable: false,
+            }
+        }
     }
 }
 
