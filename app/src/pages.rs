@@ -50,7 +50,7 @@ fn TopNav(current: &'static PageSpec) -> impl IntoView {
             {PAGES
                 .iter()
                 .map(|page| {
-                    if std::ptr::eq(page, current) {
+                    if page.path == current.path {
                         view! { <span class="current" aria-current="page">{page.title}</span> }.into_any()
                     } else {
                         let href = move || format!("{}{}", page.path, query.with(shared_query));
