@@ -406,6 +406,43 @@ async fn commits_flag_bot_authors_once_per_commit() {
     db.drop().await;
 }
 
+#[tokio::test]
+async fn contributor_actions_fold_kinds_name_logins_and_keep_unresolved_authors_apart() {
+    use explorer::augur::queries::{action, ActionRow, ContributorActions, QueryRow, TextId};
+    let db = fixture().await;
+    let rows = ActionRow::from_frame(run(&db, Query::of::<ContributorActions>()).await).unwrap();
+    let key = |r: &ActionRow| (r.repo_id, r.at);
+    assert!(rows.windows(2).all(|w| key(&w[0]) <= key(&w[1])), "ordered by repo, then time");
+    assert!(rows.iter().all(|r| [10, 11].contains(&r.repo_id)), "only the selected repos");
+    // Actions in 2099 or at the 1970 placeholder are left out.
+    assert!(rows.iter().all(|r| r.at > t("1971-01-01 00:00:00") && r.at < t("2099-01-01 00:00:00")));
+    assert!(rows.iter().all(|r| r.action != action::OTHER), "every kind is known");
+
+    // One row per distinct commit (c1 to c4), the unresolved author's without a contributor.
+    let commits: Vec<&ActionRow> = rows.iter().filter(|r| r.action == action::COMMIT).collect();
+    assert_eq!(commits.len(), 4);
+    let unresolved: Vec<&&ActionRow> = commits.iter().filter(|r| r.contributor == TextId::NONE).collect();
+    assert_eq!(unresolved.len(), 1);
+    assert_eq!((unresolved[0].at, unresolved[0].login.as_str()), (t("2024-01-21 00:00:00"), ""));
+
+    // Bob has no cntrb_login: he is named by his GitHub login; his review folds to PR review.
+    let reviews: Vec<&ActionRow> = rows.iter().filter(|r| r.action == action::PR_REVIEW).collect();
+    assert_eq!(reviews.len(), 1);
+    assert_eq!(reviews[0].login, "bob-gh");
+    assert_eq!(reviews[0].contributor, TextId::from(BOB.to_owned()));
+
+    // Exactly the bot's actions are flagged, and it is named by its login.
+    let bot = TextId::from(DEPENDABOT.to_owned());
+    assert!(rows.iter().any(|r| r.contributor == bot && r.action == action::ISSUE_OPENED));
+    for row in &rows {
+        assert_eq!(row.bot, row.contributor == bot, "{row:?}");
+        if row.contributor == bot {
+            assert_eq!(row.login, "dependabot[bot]");
+        }
+    }
+    db.drop().await;
+}
+
 /// Augur's naive timestamps are UTC: a PR opened an hour ago is in the past and one opened an
 /// hour from now is in the future whatever the session's time zone (comparing them with a
 /// bare now() would read them as local times, and keep or drop the wrong one away from UTC).

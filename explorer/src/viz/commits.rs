@@ -50,7 +50,7 @@ fn activity_cycle(rows: &[CommitRow], controls: &ChartControls, _today: NaiveDat
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::augur::queries::CommitHash;
+    use crate::augur::queries::TextId;
     use charts::Interval;
     use chrono::{FixedOffset, TimeZone};
 
@@ -63,7 +63,7 @@ mod tests {
         rows.iter()
             .map(|&(repo_id, commit, author_ts)| CommitRow {
                 repo_id,
-                commit: CommitHash(commit),
+                commit: TextId(commit),
                 author_ts,
                 author_bot: commit >= 900,
             })

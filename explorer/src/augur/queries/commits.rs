@@ -1,5 +1,4 @@
-use super::{query_row, AugurQuery, ColumnValue};
-use crate::store::codec::Column;
+use super::{query_row, AugurQuery, TextId};
 
 /// One row per distinct commit and repo. `commits` holds one row per changed file, so
 /// rows are grouped by hash. Timestamps after now() and Augur's 1970 placeholder (its
@@ -32,49 +31,10 @@ query_row! {
     pub struct CommitRow {
         pub repo_id: i64,
         #[sqlx(rename = "cmt_commit_hash", try_from = "String")]
-        pub commit: CommitHash,
+        pub commit: TextId,
         /// Seconds since the epoch, UTC.
         pub author_ts: i64,
         /// The author's GitHub account is a Bot.
         pub author_bot: bool,
-    }
-}
-
-/// A stable 64-bit hash of a commit hash, so that a commit in several repos counts once
-/// while the cache holds an integer instead of 40 characters.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct CommitHash(pub i64);
-
-impl From<String> for CommitHash {
-    fn from(hash: String) -> Self {
-        CommitHash(fnv1a(hash.as_bytes()) as i64)
-    }
-}
-
-impl ColumnValue for CommitHash {
-    fn into_column(values: Vec<Self>) -> Column {
-        Column::I64(values.into_iter().map(|c| c.0).collect())
-    }
-
-    fn from_column(column: Column) -> Option<Vec<Self>> {
-        Some(i64::from_column(column)?.into_iter().map(CommitHash).collect())
-    }
-}
-
-/// FNV-1a: stable across builds and machines, unlike std's hasher, since cached values
-/// computed by different workers are compared.
-fn fnv1a(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(*b)).wrapping_mul(0x0000_0100_0000_01b3))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn fnv1a_matches_the_reference_vectors() {
-        assert_eq!(fnv1a(b""), 0xcbf29ce484222325);
-        assert_eq!(fnv1a(b"a"), 0xaf63dc4c8601ec8c);
-        assert_eq!(fnv1a(b"foobar"), 0x85944171f73967e8);
     }
 }

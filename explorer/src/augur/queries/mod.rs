@@ -6,6 +6,7 @@
 //! are cached per repo), timestamps are whole seconds since the epoch in UTC, and
 //! [`NO_TIME`] stands for a missing timestamp.
 
+mod actions;
 mod assignments;
 mod commits;
 mod issues;
@@ -19,13 +20,14 @@ use futures::{future::BoxFuture, Stream, TryStreamExt};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use sqlx::PgPool;
 
+pub use actions::{action, ActionRow, ContributorActions};
 pub use assignments::{AssignmentRow, IssueAssignments, PrAssignments, ASSIGNED, UNASSIGNED};
-pub use commits::{CommitHash, CommitRow, Commits};
+pub use commits::{CommitRow, Commits};
 pub use issues::{IssueRow, Issues};
 pub use prs::{PrRow, Prs};
 pub use responses::{PrResponses, ResponseRow};
 use rows::query_row;
-pub use rows::{ColumnValue, MissingColumn, QueryRow};
+pub use rows::{ColumnValue, MissingColumn, QueryRow, TextId};
 
 use crate::{store::codec::Frame, RepoSet};
 
@@ -66,6 +68,7 @@ impl Query {
         Query::of::<PrAssignments>(),
         Query::of::<IssueAssignments>(),
         Query::of::<PrResponses>(),
+        Query::of::<ContributorActions>(),
     ];
 
     pub const fn of<Q: AugurQuery>() -> Query {

@@ -73,6 +73,42 @@ impl ColumnValue for String {
     }
 }
 
+/// A stable 64-bit id of a text key such as a commit hash or a contributor's uuid, so that
+/// the cache holds an integer instead of the text; 0 for an empty key (an unresolved
+/// contributor). FNV-1a is the same on every machine and build, unlike std's hasher, since
+/// ids cached by different workers are compared.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct TextId(pub i64);
+
+impl TextId {
+    pub const NONE: TextId = TextId(0);
+}
+
+impl From<String> for TextId {
+    fn from(text: String) -> Self {
+        match fnv1a(text.as_bytes()) as i64 {
+            _ if text.is_empty() => TextId::NONE,
+            // A real key never takes 0, which stands for none.
+            0 => TextId(1),
+            id => TextId(id),
+        }
+    }
+}
+
+impl ColumnValue for TextId {
+    fn into_column(values: Vec<Self>) -> Column {
+        Column::I64(values.into_iter().map(|id| id.0).collect())
+    }
+
+    fn from_column(column: Column) -> Option<Vec<Self>> {
+        Some(i64::from_column(column)?.into_iter().map(TextId).collect())
+    }
+}
+
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(*b)).wrapping_mul(0x0000_0100_0000_01b3))
+}
+
 /// Declares a query's row struct (with a `repo_id: i64` field) and its cached form.
 macro_rules! query_row {
     ($(#[$meta:meta])* pub struct $name:ident { $($(#[$field_meta:meta])* pub $field:ident: $ty:ty,)+ }) => {
@@ -122,3 +158,21 @@ macro_rules! query_row {
 }
 
 pub(crate) use query_row;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fnv1a_matches_the_reference_vectors() {
+        assert_eq!(fnv1a(b""), 0xcbf29ce484222325);
+        assert_eq!(fnv1a(b"a"), 0xaf63dc4c8601ec8c);
+        assert_eq!(fnv1a(b"foobar"), 0x85944171f73967e8);
+    }
+
+    #[test]
+    fn an_empty_key_is_none_and_others_are_their_hash() {
+        assert_eq!(TextId::from(String::new()), TextId::NONE);
+        assert_eq!(TextId::from("foobar".to_owned()), TextId(0x85944171f73967e8u64 as i64));
+    }
+}
