@@ -34,6 +34,8 @@ pub struct ChartSpec {
     pub controls: &'static [Control],
     /// The interval the chart opens with.
     pub default_interval: Interval,
+    /// The intervals it can be switched to.
+    pub intervals: &'static [Interval],
     /// The choices of a chart with a [`Control::View`], the first one the default.
     pub views: &'static [ViewChoice],
     /// The x axis' title, when its labels need one (say, that times are UTC).
@@ -57,6 +59,7 @@ pub(crate) const UNSET: ChartSpec = ChartSpec {
     layout: Layout::Lines,
     controls: &[],
     default_interval: Interval::Month,
+    intervals: &Interval::ALL,
     views: &[],
     x_axis: "",
 };
@@ -213,6 +216,29 @@ chart_registry! {
                 as zero. 8Knot counts a commit twice when its author and committer hours differ; \
                 this chart counts each commit once, at its author time.",
     }
+    NewContributors {
+        slug: "new-contributors",
+        title: "New contributors over time",
+        layout: Layout::Bars { lines: &[] },
+        controls: INTERVAL,
+        about: "Contributors whose first contribution falls in each period. A contributor's first \
+                contribution is their earliest action of any kind in any repository of the \
+                selection (8Knot takes Augur's rank 1, which is the latest action). Actions Augur \
+                could not tie to a contributor are left out; 8Knot counts them all as one \
+                contributor, \"None\".",
+    }
+    ContributorTypes {
+        slug: "contributor-types",
+        title: "Contributor types over time",
+        layout: Layout::Stacked,
+        controls: &[Control::Interval, Control::ContributionsRequired],
+        intervals: &[Interval::Week, Interval::Month, Interval::Year],
+        about: "Distinct contributors active in each period: repeat contributors had made at least \
+                the required number of contributions (any kind, any repository of the selection) \
+                by the end of that period, drive-thru contributors fewer. A contributor turns \
+                repeat in the period their count reaches the threshold. Actions Augur could not tie \
+                to a contributor are left out.",
+    }
 }
 
 /// Every page, in the order the navigation shows them.
@@ -235,6 +261,13 @@ pub const PAGES: &[PageSpec] = &[
             ChartId::IssueAssignmentStatus,
             ChartId::IssueAssignment,
         ],
+    },
+    PageSpec {
+        path: "/contributors/behavior",
+        title: "Contributor Behavior",
+        intro: "How contributors arrive and stay: first contributions, and repeat versus drive-thru \
+                contributors over time.",
+        charts: &[ChartId::NewContributors, ChartId::ContributorTypes],
     },
     PageSpec {
         path: "/contributors/types",
@@ -333,6 +366,13 @@ mod tests {
             assert_eq!(serde_json::from_value::<ChartId>(serde_json::json!(spec.slug)).unwrap(), spec.id);
         }
         assert!(serde_json::from_value::<ChartId>(serde_json::json!("no-such-chart")).is_err());
+    }
+
+    #[test]
+    fn every_chart_opens_on_an_interval_it_offers() {
+        for chart in ChartId::ALL {
+            assert!(chart.spec().intervals.contains(&chart.default_interval()), "{}", chart.slug());
+        }
     }
 
     #[test]

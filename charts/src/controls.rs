@@ -18,6 +18,8 @@ pub enum Control {
     AssignmentsRequired,
     /// One of the chart's own views (its registry row lists them), such as weekday or hour.
     View,
+    /// How many contributions across the selection make a contributor a repeat one.
+    ContributionsRequired,
 }
 
 impl Control {
@@ -30,6 +32,7 @@ impl Control {
             Control::ResponseDays => "response_days",
             Control::AssignmentsRequired => "assignments_required",
             Control::View => "view",
+            Control::ContributionsRequired => "contributions_required",
         }
     }
 
@@ -41,6 +44,7 @@ impl Control {
             Control::ResponseDays => "Response within days",
             Control::AssignmentsRequired => "Assignments required",
             Control::View => "View",
+            Control::ContributionsRequired => "Contributions required",
         }
     }
 
@@ -50,6 +54,7 @@ impl Control {
             Control::Interval | Control::View => (0, 0),
             Control::StalingDays | Control::StaleDays | Control::ResponseDays => (1, 120),
             Control::AssignmentsRequired => (1, 250),
+            Control::ContributionsRequired => (1, 15),
         }
     }
 }
@@ -74,6 +79,7 @@ pub struct ChartControls {
     pub assignments_required: u32,
     /// The index of the chosen view in the chart's registry row (0, its first, by default).
     pub view: u8,
+    pub contributions_required: u32,
 }
 
 impl Default for ChartControls {
@@ -88,6 +94,7 @@ impl Default for ChartControls {
             response_days: 2,
             assignments_required: 10,
             view: 0,
+            contributions_required: 4,
         }
     }
 }
@@ -116,6 +123,15 @@ impl ChartControls {
         let mut controls = ChartControls::for_chart(chart);
         if let Some(text) = get(Control::Interval.param()) {
             controls.interval = text.parse().map_err(|e: crate::ParseIntervalError| ControlError(e.to_string()))?;
+            let allowed = chart.spec().intervals;
+            if chart.controls().contains(&Control::Interval) && !allowed.contains(&controls.interval) {
+                let names: Vec<&str> = allowed.iter().map(|i| i.as_str()).collect();
+                return Err(ControlError(format!(
+                    "interval must be {} for {} (got {text:?})",
+                    names.join(", "),
+                    chart.slug()
+                )));
+            }
         }
         if let Some(text) = get(BOTS_PARAM) {
             controls.hide_bots = match text {
@@ -126,7 +142,13 @@ impl ChartControls {
         }
         controls.from = get(FROM_PARAM).map(|t| parse_date(FROM_PARAM, t)).transpose()?;
         controls.to = get(TO_PARAM).map(|t| parse_date(TO_PARAM, t)).transpose()?;
-        for control in [Control::StalingDays, Control::StaleDays, Control::ResponseDays, Control::AssignmentsRequired] {
+        for control in [
+            Control::StalingDays,
+            Control::StaleDays,
+            Control::ResponseDays,
+            Control::AssignmentsRequired,
+            Control::ContributionsRequired,
+        ] {
             if let Some(text) = get(control.param()) {
                 let (low, high) = control.range();
                 let value = text.trim().parse::<u32>().ok().filter(|v| (low..=high).contains(v)).ok_or_else(|| {
@@ -174,6 +196,7 @@ impl ChartControls {
             Control::StaleDays => self.stale_days,
             Control::ResponseDays => self.response_days,
             Control::AssignmentsRequired => self.assignments_required,
+            Control::ContributionsRequired => self.contributions_required,
         }
     }
 
@@ -184,6 +207,7 @@ impl ChartControls {
             Control::StaleDays => Some(&mut self.stale_days),
             Control::ResponseDays => Some(&mut self.response_days),
             Control::AssignmentsRequired => Some(&mut self.assignments_required),
+            Control::ContributionsRequired => Some(&mut self.contributions_required),
             Control::Interval | Control::View => None,
         }
     }

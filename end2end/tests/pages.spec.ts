@@ -33,3 +33,21 @@ test("the navigation keeps the selection and bot filter; a chart's view lives in
   await expect(page.locator('[data-chart="commits-over-time"]')).toBeVisible();
   expect(errors).toEqual([]);
 });
+
+test("every page of the registry draws its charts for an org, each in the navigation", async ({ page, request }) => {
+  const errors = collectErrors(page);
+  const registry = await (await request.get("/api/v1/charts")).json();
+  for (const { path, title, charts } of registry.pages as { path: string; title: string; charts: string[] }[]) {
+    await open(page, `${path}?orgs=chaoss`);
+    await expect(page.getByRole("navigation", { name: "Pages" }).locator('[aria-current="page"]')).toHaveText(title);
+    await expect(page.locator(".card")).toHaveCount(charts.length);
+    for (const chart of charts) {
+      const card = page.locator(`[data-chart="${chart}"]`);
+      await expect(card.locator('.chart[data-state="ready"] svg, .status.empty[data-state="ready"]').first()).toBeVisible({
+        timeout: 45_000,
+      });
+    }
+  }
+  await page.screenshot({ path: "screenshots/last-page.png", fullPage: true });
+  expect(errors).toEqual([]);
+});

@@ -122,8 +122,11 @@ fn ControlInput(chart: ChartId, control: Control, own: RwSignal<ChartControls>) 
     if control == Control::Interval {
         return view! {
             <div class="segmented" role="group" aria-label="Interval">
-                {Interval::ALL
-                    .into_iter()
+                {chart
+                    .spec()
+                    .intervals
+                    .iter()
+                    .copied()
                     .map(|choice| {
                         view! {
                             <button

@@ -13,6 +13,7 @@
 
 mod assignment;
 mod commits;
+mod contributors;
 mod grid;
 mod items;
 mod lifecycle;
@@ -61,7 +62,13 @@ fn draw<Q: AugurQuery, D: Into<ChartData> + 'static>(
 
 /// Every chart's transform, in chart order.
 static TRANSFORMS: LazyLock<Vec<Transform>> = LazyLock::new(|| {
-    let modules = [commits::transforms, lifecycle::transforms, response::transforms, assignment::transforms];
+    let modules = [
+        commits::transforms,
+        lifecycle::transforms,
+        response::transforms,
+        assignment::transforms,
+        contributors::transforms,
+    ];
     let mut all: Vec<Transform> = modules.into_iter().flat_map(|transforms| transforms()).collect();
     all.sort_by_key(|t| t.chart);
     all

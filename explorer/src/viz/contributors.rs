@@ -1,0 +1,176 @@
+//! Contributors over time, from their actions: when they first contributed, and whether
+//! those active in a period are repeat or drive-thru contributors.
+//!
+//! A contributor is a resolved Augur contributor; actions Augur could not tie to one count
+//! for nobody here (8Knot lumps them into one contributor, "None"). With the bot filter on,
+//! bots' actions are left out entirely.
+
+use std::collections::{HashMap, HashSet};
+
+use charts::{ChartControls, ChartId, TimeSeries};
+use chrono::{DateTime, NaiveDate};
+
+use super::{draw, grid::date_of, grid::PeriodGrid, shown, Transform};
+use crate::augur::queries::{ActionRow, ContributorActions, TextId};
+
+pub(super) fn transforms() -> Vec<Transform> {
+    vec![
+        draw(ContributorActions, ChartId::NewContributors, new_contributors),
+        draw(ContributorActions, ChartId::ContributorTypes, contributor_types),
+    ]
+}
+
+/// The (time, contributor) of every action that counts for a contributor, in time order.
+fn contributions(rows: &[ActionRow], controls: &ChartControls) -> Vec<(i64, TextId)> {
+    let mut out: Vec<(i64, TextId)> = rows
+        .iter()
+        .filter(|r| r.contributor != TextId::NONE && shown(controls, r.bot))
+        .map(|r| (r.at, r.contributor))
+        .collect();
+    out.sort_unstable();
+    out
+}
+
+/// Per period, the contributors whose first contribution (their earliest action in any repo
+/// of the selection, of any kind) falls in it.
+fn new_contributors(rows: &[ActionRow], controls: &ChartControls, _today: NaiveDate) -> TimeSeries {
+    let mut first: HashMap<TextId, i64> = HashMap::new();
+    for (at, who) in contributions(rows, controls) {
+        first.entry(who).or_insert(at);
+    }
+    let dates = first.into_values().filter_map(|at| DateTime::from_timestamp(at, 0)).map(|t| t.date_naive());
+    TimeSeries::count_by_period(controls.interval, "new", dates)
+}
+
+/// Per period, the distinct contributors active in it: `repeat` when they had made at least
+/// `contributions_required` contributions (any kind, any repo of the selection) by the end
+/// of that period, `drive` otherwise.
+fn contributor_types(rows: &[ActionRow], controls: &ChartControls, today: NaiveDate) -> TimeSeries {
+    let contributions = contributions(rows, controls);
+    let (Some(first), Some(last)) = (contributions.first(), contributions.last()) else {
+        return PeriodGrid::to_today(controls.interval, None, today)
+            .series([("repeat", Vec::new()), ("drive", Vec::new())]);
+    };
+    let grid = PeriodGrid::between(controls.interval, date_of(first.0), date_of(last.0), today);
+    let required = controls.contributions_required;
+    let mut made: HashMap<TextId, u32> = HashMap::new();
+    let (mut repeat, mut drive) = (vec![0; grid.periods.len()], vec![0; grid.periods.len()]);
+    let mut next = 0;
+    for period in 0..grid.periods.len() {
+        let mut active = HashSet::new();
+        while let Some(&(at, who)) = contributions.get(next) {
+            if grid.period_of(at) != Some(period) {
+                break;
+            }
+            *made.entry(who).or_default() += 1;
+            active.insert(who);
+            next += 1;
+        }
+        for who in active {
+            if made[&who] >= required {
+                repeat[period] += 1;
+            } else {
+                drive[period] += 1;
+            }
+        }
+    }
+    grid.series([("repeat", repeat), ("drive", drive)])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::augur::queries::action;
+    use crate::viz::test_time::{at, d};
+    use charts::Interval;
+
+    /// (repo, contributor, time, bot); contributor 0 is unresolved.
+    fn actions(rows: &[(i64, i64, &str, bool)]) -> Vec<ActionRow> {
+        rows.iter()
+            .map(|&(repo_id, who, time, bot)| ActionRow {
+                repo_id,
+                contributor: TextId(who),
+                at: at(time),
+                action: action::COMMIT,
+                login: format!("user{who}"),
+                bot,
+            })
+            .collect()
+    }
+
+    fn monthly(pairs: &[(&str, &str)], chart: ChartId) -> ChartControls {
+        ChartControls::from_params(chart, |n| pairs.iter().find(|(k, _)| *k == n).map(|(_, v)| *v)).unwrap()
+    }
+
+    fn values<'a>(ts: &'a TimeSeries, name: &str) -> &'a [i64] {
+        &ts.series.iter().find(|s| s.name == name).unwrap().values
+    }
+
+    #[test]
+    fn a_contributor_is_new_once_at_their_earliest_action_in_any_repo() {
+        // Contributor 1: latest action in repo 10 (March), earliest in repo 11 (January).
+        // Contributor 2: first in February, in two repos the same month. The unresolved
+        // author (0) and the bot (9) are nobody's first contribution.
+        let rows = actions(&[
+            (10, 1, "2024-03-05 10:00:00", false),
+            (10, 2, "2024-02-10 10:00:00", false),
+            (10, 0, "2024-01-02 10:00:00", false),
+            (11, 1, "2024-01-31 23:59:59", false),
+            (11, 2, "2024-02-11 10:00:00", false),
+            (11, 9, "2023-12-01 00:00:00", true),
+        ]);
+        let ts = new_contributors(&rows, &monthly(&[], ChartId::NewContributors), d("2024-06-01"));
+        assert_eq!(ts.periods, vec![d("2024-01-01"), d("2024-02-01")]);
+        assert_eq!(values(&ts, "new"), [1, 1]);
+        let with_bots =
+            new_contributors(&rows, &monthly(&[("bots", "show")], ChartId::NewContributors), d("2024-06-01"));
+        assert_eq!(with_bots.periods[0], d("2023-12-01"));
+        assert_eq!(values(&with_bots, "new"), [1, 1, 1]);
+    }
+
+    #[test]
+    fn a_contributor_turns_repeat_in_the_period_their_count_reaches_the_threshold() {
+        // Required 2. Contributor 1: one action in January (drive), one in February across
+        // another repo (2 by then: repeat), one in April (repeat). Contributor 2: one action in
+        // February (drive). March has nobody active. The unresolved author counts for nobody.
+        let rows = actions(&[
+            (10, 1, "2024-01-15 00:00:00", false),
+            (11, 1, "2024-02-01 00:00:00", false),
+            (10, 2, "2024-02-20 00:00:00", false),
+            (10, 0, "2024-03-10 00:00:00", false),
+            (10, 1, "2024-04-30 23:00:00", false),
+        ]);
+        let controls = monthly(&[("contributions_required", "2")], ChartId::ContributorTypes);
+        let ts = contributor_types(&rows, &controls, d("2024-06-01"));
+        assert_eq!(ts.periods, vec![d("2024-01-01"), d("2024-02-01"), d("2024-03-01"), d("2024-04-01")]);
+        assert_eq!(values(&ts, "repeat"), [0, 1, 0, 1]);
+        assert_eq!(values(&ts, "drive"), [1, 1, 0, 0]);
+        // By default four contributions are required: everyone is a drive-thru here.
+        let ts = contributor_types(&rows, &monthly(&[], ChartId::ContributorTypes), d("2024-06-01"));
+        assert_eq!(values(&ts, "repeat"), [0, 0, 0, 0]);
+        assert_eq!(values(&ts, "drive"), [1, 2, 0, 1]);
+    }
+
+    #[test]
+    fn periods_are_utc_weeks_and_days_are_not_offered() {
+        // Sunday 23:59:59 and Monday 00:00:00 UTC fall in two weeks.
+        let rows = actions(&[(10, 1, "2024-01-07 23:59:59", false), (10, 2, "2024-01-08 00:00:00", false)]);
+        let weekly = monthly(&[("interval", "week")], ChartId::ContributorTypes);
+        let ts = contributor_types(&rows, &weekly, d("2024-02-01"));
+        assert_eq!(ts.periods, vec![d("2024-01-01"), d("2024-01-08")]);
+        assert_eq!(values(&ts, "drive"), [1, 1]);
+        let day = ChartControls::from_params(ChartId::ContributorTypes, |n| (n == "interval").then_some("day"));
+        assert!(day.unwrap_err().0.contains("week, month, year"));
+        assert_eq!(Interval::ALL.len(), ChartId::NewContributors.spec().intervals.len());
+    }
+
+    #[test]
+    fn no_contributions_give_named_empty_series() {
+        let rows = actions(&[(10, 0, "2024-01-02 10:00:00", false)]);
+        let ts = contributor_types(&rows, &ChartControls::for_chart(ChartId::ContributorTypes), d("2024-01-05"));
+        assert!(ts.periods.is_empty());
+        assert_eq!(ts.series.iter().map(|s| s.name.as_str()).collect::<Vec<_>>(), ["repeat", "drive"]);
+        let ts = new_contributors(&rows, &ChartControls::for_chart(ChartId::NewContributors), d("2024-01-05"));
+        assert!(ts.periods.is_empty());
+    }
+}
