@@ -36,15 +36,16 @@ pub struct ChartSpec {
     pub default_interval: Interval,
     /// The intervals it can be switched to.
     pub intervals: &'static [Interval],
-    /// The choices of a chart with a [`Control::View`], the first one the default.
-    pub views: &'static [ViewChoice],
+    /// The choices of a chart with a [`Control::View`] or [`Control::Action`], the first one
+    /// the default.
+    pub choices: &'static [Choice],
     /// The x axis' title, when its labels need one (say, that times are UTC).
     pub x_axis: &'static str,
 }
 
-/// One view a chart can be switched to.
+/// One view or action a chart can be switched to.
 #[derive(Debug)]
-pub struct ViewChoice {
+pub struct Choice {
     /// Its value in URLs and the API.
     pub value: &'static str,
     pub label: &'static str,
@@ -59,8 +60,8 @@ pub(crate) const UNSET: ChartSpec = ChartSpec {
     layout: Layout::Lines,
     controls: &[],
     default_interval: Interval::Month,
-    intervals: &Interval::ALL,
-    views: &[],
+    intervals: &Interval::USUAL,
+    choices: &[],
     x_axis: "",
 };
 
@@ -96,6 +97,16 @@ const WEEKLY_ASSIGNMENT: &[Control] = &[Control::Interval, Control::AssignmentsR
 const STALENESS: &[Control] = &[Control::Interval, Control::StalingDays, Control::StaleDays];
 const RESPONSE: &[Control] = &[Control::Interval, Control::ResponseDays];
 const INTERVAL: &[Control] = &[Control::Interval];
+
+/// The kinds of contribution a chart can be narrowed to, as 8Knot offers them.
+const ACTIONS: &[Choice] = &[
+    Choice { value: "pr_open", label: "PR opened" },
+    Choice { value: "comment", label: "Comment" },
+    Choice { value: "pr_review", label: "PR review" },
+    Choice { value: "issue_opened", label: "Issue opened" },
+    Choice { value: "issue_closed", label: "Issue closed" },
+    Choice { value: "commit", label: "Commit" },
+];
 
 chart_registry! {
     CommitsOverTime {
@@ -208,7 +219,7 @@ chart_registry! {
         title: "Contributor activity cycle",
         layout: Layout::Bars { lines: &[] },
         controls: &[Control::View],
-        views: &[ViewChoice { value: "weekday", label: "Weekday" }, ViewChoice { value: "hour", label: "Hour" }],
+        choices: &[Choice { value: "weekday", label: "Weekday" }, Choice { value: "hour", label: "Hour" }],
         x_axis: "Author time (UTC)",
         about: "Distinct commits of the selection by the weekday or the hour (0 to 23) of their author \
                 time, in UTC, not the author's local time. A commit present in several selected \
@@ -238,6 +249,19 @@ chart_registry! {
                 by the end of that period, drive-thru contributors fewer. A contributor turns \
                 repeat in the period their count reaches the threshold. Actions Augur could not tie \
                 to a contributor are left out.",
+    }
+    ContributorsByAction {
+        slug: "contributors-by-action",
+        title: "Contributors by action type",
+        layout: Layout::Bars { lines: &[] },
+        controls: &[Control::Interval, Control::Action],
+        intervals: &[Interval::Month, Interval::Quarter, Interval::Half, Interval::Year],
+        choices: ACTIONS,
+        about: "Distinct contributors who did the chosen kind of action in each calendar period, a \
+                person counted once per period however often they acted. \"Comment\" covers pull \
+                request and issue comments; \"PR review\" every review state. Half-years run January \
+                to June and July to December (8Knot's six-month bins de-duplicate per quarter). \
+                Actions Augur could not tie to a contributor are left out.",
     }
 }
 
@@ -273,7 +297,7 @@ pub const PAGES: &[PageSpec] = &[
         path: "/contributors/types",
         title: "Contributor Types",
         intro: "What contributors do and when: the rhythm of the week and the day.",
-        charts: &[ChartId::ActivityCycle],
+        charts: &[ChartId::ContributorsByAction, ChartId::ActivityCycle],
     },
 ];
 
@@ -309,6 +333,11 @@ impl ChartId {
 
     pub fn default_interval(self) -> Interval {
         self.spec().default_interval
+    }
+
+    /// The control that picks among the chart's choices, if it has one.
+    pub fn choice_control(self) -> Option<Control> {
+        self.controls().iter().copied().find(|c| matches!(c, Control::View | Control::Action))
     }
 
     /// The pages that show this chart.
@@ -366,6 +395,15 @@ mod tests {
             assert_eq!(serde_json::from_value::<ChartId>(serde_json::json!(spec.slug)).unwrap(), spec.id);
         }
         assert!(serde_json::from_value::<ChartId>(serde_json::json!("no-such-chart")).is_err());
+    }
+
+    #[test]
+    fn a_chart_with_a_choice_lists_its_choices_and_offers_one_choice_at_most() {
+        for chart in ChartId::ALL {
+            let choosers = chart.controls().iter().filter(|c| matches!(c, Control::View | Control::Action)).count();
+            assert!(choosers <= 1, "{}", chart.slug());
+            assert_eq!(choosers == 1, !chart.spec().choices.is_empty(), "{}", chart.slug());
+        }
     }
 
     #[test]

@@ -18,6 +18,8 @@ pub enum Control {
     AssignmentsRequired,
     /// One of the chart's own views (its registry row lists them), such as weekday or hour.
     View,
+    /// The kind of contribution a chart counts, from the choices its registry row lists.
+    Action,
     /// How many contributions across the selection make a contributor a repeat one.
     ContributionsRequired,
 }
@@ -32,6 +34,7 @@ impl Control {
             Control::ResponseDays => "response_days",
             Control::AssignmentsRequired => "assignments_required",
             Control::View => "view",
+            Control::Action => "action",
             Control::ContributionsRequired => "contributions_required",
         }
     }
@@ -44,6 +47,7 @@ impl Control {
             Control::ResponseDays => "Response within days",
             Control::AssignmentsRequired => "Assignments required",
             Control::View => "View",
+            Control::Action => "Action",
             Control::ContributionsRequired => "Contributions required",
         }
     }
@@ -51,7 +55,7 @@ impl Control {
     /// The accepted range of a numeric control (8Knot's).
     pub fn range(self) -> (u32, u32) {
         match self {
-            Control::Interval | Control::View => (0, 0),
+            Control::Interval | Control::View | Control::Action => (0, 0),
             Control::StalingDays | Control::StaleDays | Control::ResponseDays => (1, 120),
             Control::AssignmentsRequired => (1, 250),
             Control::ContributionsRequired => (1, 15),
@@ -77,8 +81,9 @@ pub struct ChartControls {
     pub stale_days: u32,
     pub response_days: u32,
     pub assignments_required: u32,
-    /// The index of the chosen view in the chart's registry row (0, its first, by default).
-    pub view: u8,
+    /// The index of the chosen view or action in the chart's registry row (0, its first, by
+    /// default); a chart offers one such choice at most.
+    pub choice: u8,
     pub contributions_required: u32,
 }
 
@@ -93,7 +98,7 @@ impl Default for ChartControls {
             stale_days: 30,
             response_days: 2,
             assignments_required: 10,
-            view: 0,
+            choice: 0,
             contributions_required: 4,
         }
     }
@@ -160,13 +165,15 @@ impl ChartControls {
                 controls.set_number(control, value);
             }
         }
-        if let Some(text) = get(Control::View.param()).filter(|_| chart.controls().contains(&Control::View)) {
-            let views = chart.spec().views;
-            let index = views.iter().position(|v| v.value == text.trim()).ok_or_else(|| {
-                let names: Vec<&str> = views.iter().map(|v| v.value).collect();
-                ControlError(format!("view must be {} (got {text:?})", names.join(" or ")))
-            })?;
-            controls.view = index as u8;
+        if let Some(control) = chart.choice_control() {
+            if let Some(text) = get(control.param()) {
+                let choices = chart.spec().choices;
+                let index = choices.iter().position(|c| c.value == text.trim()).ok_or_else(|| {
+                    let names: Vec<&str> = choices.iter().map(|c| c.value).collect();
+                    ControlError(format!("{} must be {} (got {text:?})", control.param(), names.join(" or ")))
+                })?;
+                controls.choice = index as u8;
+            }
         }
         controls.check()?;
         Ok(controls)
@@ -191,7 +198,7 @@ impl ChartControls {
     /// The value of a numeric control.
     pub fn number(&self, control: Control) -> u32 {
         match control {
-            Control::Interval | Control::View => 0,
+            Control::Interval | Control::View | Control::Action => 0,
             Control::StalingDays => self.staling_days,
             Control::StaleDays => self.stale_days,
             Control::ResponseDays => self.response_days,
@@ -208,7 +215,7 @@ impl ChartControls {
             Control::ResponseDays => Some(&mut self.response_days),
             Control::AssignmentsRequired => Some(&mut self.assignments_required),
             Control::ContributionsRequired => Some(&mut self.contributions_required),
-            Control::Interval | Control::View => None,
+            Control::Interval | Control::View | Control::Action => None,
         }
     }
 
@@ -219,11 +226,11 @@ impl ChartControls {
         }
     }
 
-    /// The value of the chosen view, as the chart's registry row names it ("" for a chart
-    /// without views).
-    pub fn view_of(&self, chart: ChartId) -> &'static str {
-        let views = chart.spec().views;
-        views.get(usize::from(self.view)).or(views.first()).map_or("", |v| v.value)
+    /// The value of the chosen view or action, as the chart's registry row names it ("" for
+    /// a chart without choices).
+    pub fn choice_of(&self, chart: ChartId) -> &'static str {
+        let choices = chart.spec().choices;
+        choices.get(usize::from(self.choice)).or(choices.first()).map_or("", |c| c.value)
     }
 
     /// The controls with every field `chart` ignores reset to its default, so two requests
@@ -234,7 +241,7 @@ impl ChartControls {
         for control in chart.controls() {
             match control {
                 Control::Interval => out.interval = self.interval,
-                Control::View => out.view = self.view,
+                Control::View | Control::Action => out.choice = self.choice,
                 other => out.set_number(*other, self.number(*other)),
             }
         }
@@ -259,10 +266,12 @@ impl ChartControls {
         if let Some(to) = relevant.to {
             params.push((TO_PARAM, to.to_string()));
         }
-        if relevant.view != defaults.view {
-            params.push((Control::View.param(), relevant.view_of(chart).to_owned()));
+        if let Some(control) = chart.choice_control().filter(|_| relevant.choice != defaults.choice) {
+            params.push((control.param(), relevant.choice_of(chart).to_owned()));
         }
-        for control in chart.controls().iter().filter(|c| !matches!(c, Control::Interval | Control::View)) {
+        for control in
+            chart.controls().iter().filter(|c| !matches!(c, Control::Interval | Control::View | Control::Action))
+        {
             if relevant.number(*control) != defaults.number(*control) {
                 params.push((control.param(), relevant.number(*control).to_string()));
             }
@@ -327,8 +336,8 @@ mod tests {
     #[test]
     fn a_chart_without_views_ignores_a_view_parameter() {
         let controls = parse(ChartId::CommitsOverTime, &[("view", "hour")]).unwrap();
-        assert_eq!(controls.view, 0);
-        assert_eq!(controls.view_of(ChartId::CommitsOverTime), "");
+        assert_eq!(controls.choice, 0);
+        assert_eq!(controls.choice_of(ChartId::CommitsOverTime), "");
         assert!(controls.to_params(ChartId::CommitsOverTime).is_empty());
     }
 

@@ -12,11 +12,19 @@ pub enum Interval {
     Week,
     #[default]
     Month,
+    /// Calendar quarters: January, April, July, October.
+    Quarter,
+    /// Calendar half-years: January and July.
+    Half,
     Year,
 }
 
 impl Interval {
-    pub const ALL: [Interval; 4] = [Interval::Day, Interval::Week, Interval::Month, Interval::Year];
+    pub const ALL: [Interval; 6] =
+        [Interval::Day, Interval::Week, Interval::Month, Interval::Quarter, Interval::Half, Interval::Year];
+
+    /// What a time-series chart offers unless its registry row says otherwise.
+    pub const USUAL: [Interval; 4] = [Interval::Day, Interval::Week, Interval::Month, Interval::Year];
 
     /// The name used in URLs and the API.
     pub fn as_str(self) -> &'static str {
@@ -24,6 +32,8 @@ impl Interval {
             Interval::Day => "day",
             Interval::Week => "week",
             Interval::Month => "month",
+            Interval::Quarter => "quarter",
+            Interval::Half => "half",
             Interval::Year => "year",
         }
     }
@@ -34,6 +44,8 @@ impl Interval {
             Interval::Day => "Day",
             Interval::Week => "Week",
             Interval::Month => "Month",
+            Interval::Quarter => "Quarter",
+            Interval::Half => "Half year",
             Interval::Year => "Year",
         }
     }
@@ -44,6 +56,11 @@ impl Interval {
             Interval::Day => date,
             Interval::Week => date - Duration::days(i64::from(date.weekday().num_days_from_monday())),
             Interval::Month => date.with_day(1).expect("day 1 exists in every month"),
+            Interval::Quarter | Interval::Half => {
+                let months = if self == Interval::Quarter { 3 } else { 6 };
+                let month = (date.month0() / months) * months + 1;
+                NaiveDate::from_ymd_opt(date.year(), month, 1).expect("the first of a month exists")
+            }
             Interval::Year => NaiveDate::from_ymd_opt(date.year(), 1, 1).expect("January 1st exists"),
         }
     }
@@ -53,8 +70,13 @@ impl Interval {
         match self {
             Interval::Day => start + Duration::days(1),
             Interval::Week => start + Duration::days(7),
-            Interval::Month => {
-                start.checked_add_months(chrono::Months::new(1)).expect("dates stay far from chrono's limits")
+            Interval::Month | Interval::Quarter | Interval::Half => {
+                let months = match self {
+                    Interval::Quarter => 3,
+                    Interval::Half => 6,
+                    _ => 1,
+                };
+                start.checked_add_months(chrono::Months::new(months)).expect("dates stay far from chrono's limits")
             }
             Interval::Year => {
                 start.checked_add_months(chrono::Months::new(12)).expect("dates stay far from chrono's limits")
@@ -74,7 +96,7 @@ pub struct ParseIntervalError(pub String);
 
 impl fmt::Display for ParseIntervalError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "interval must be one of day, week, month, year (got {:?})", self.0)
+        write!(f, "interval must be one of day, week, month, quarter, half, year (got {:?})", self.0)
     }
 }
 
@@ -113,6 +135,18 @@ mod tests {
         assert_eq!(Interval::Month.period_start(d(2024, 2, 29)), d(2024, 2, 1));
         assert_eq!(Interval::Year.period_start(d(2024, 12, 31)), d(2024, 1, 1));
         assert_eq!(Interval::Day.period_start(d(2024, 12, 31)), d(2024, 12, 31));
+    }
+
+    #[test]
+    fn quarters_and_halves_are_calendar_ones() {
+        assert_eq!(Interval::Quarter.period_start(d(2024, 3, 31)), d(2024, 1, 1));
+        assert_eq!(Interval::Quarter.period_start(d(2024, 4, 1)), d(2024, 4, 1));
+        assert_eq!(Interval::Quarter.period_start(d(2024, 12, 31)), d(2024, 10, 1));
+        assert_eq!(Interval::Quarter.next_period(d(2024, 10, 1)), d(2025, 1, 1));
+        assert_eq!(Interval::Half.period_start(d(2024, 6, 30)), d(2024, 1, 1));
+        assert_eq!(Interval::Half.period_start(d(2024, 7, 1)), d(2024, 7, 1));
+        assert_eq!(Interval::Half.next_period(d(2024, 7, 1)), d(2025, 1, 1));
+        assert_eq!("half".parse::<Interval>(), Ok(Interval::Half));
     }
 
     #[test]

@@ -12,7 +12,7 @@ mod search;
 mod series;
 mod url;
 
-pub use catalog::{ChartId, ChartSpec, Layout, PageSpec, RepoEntry, ViewChoice, CHARTS, PAGES};
+pub use catalog::{ChartId, ChartSpec, Choice, Layout, PageSpec, RepoEntry, CHARTS, PAGES};
 pub use controls::{ChartControls, Control, ControlError, BOTS_PARAM, FROM_PARAM, TO_PARAM};
 pub use data::{Categories, ChartData};
 pub use error::AppError;

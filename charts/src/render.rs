@@ -1,4 +1,4 @@
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use plotters::prelude::*;
 
 use crate::{ChartData, ChartSpec, Interval, Layout, Series};
@@ -164,6 +164,8 @@ pub(crate) fn period_label(start: NaiveDate, interval: Interval) -> String {
     let format = match interval {
         Interval::Day | Interval::Week => "%Y-%m-%d",
         Interval::Month => "%Y-%m",
+        Interval::Quarter => return format!("{} Q{}", start.year(), start.month0() / 3 + 1),
+        Interval::Half => return format!("{} H{}", start.year(), start.month0() / 6 + 1),
         Interval::Year => "%Y",
     };
     start.format(format).to_string()

@@ -18,7 +18,7 @@ test("the navigation keeps the selection and bot filter; a chart's view lives in
   const card = page.locator('[data-chart="activity-cycle"]');
   await expect(card.locator('.chart[data-state="ready"] svg')).toBeVisible({ timeout: 45_000 });
   await expect(card.locator(".chart svg")).toContainText("Author time (UTC)");
-  await card.locator('button[data-view="hour"]').click();
+  await card.locator('button[data-choice="hour"]').click();
   await expect(page).toHaveURL(/activity-cycle\.view=hour/);
   const json = card.locator('a.download[data-format="json"]');
   await expect(json).toHaveAttribute("href", /view=hour/);

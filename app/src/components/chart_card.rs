@@ -92,12 +92,12 @@ pub fn ChartCard(chart: ChartId, selection: Signal<Selection>, page: Signal<Page
 /// One of a chart's own controls: the interval buttons or a number of days / assignments.
 #[component]
 fn ControlInput(chart: ChartId, control: Control, own: RwSignal<ChartControls>) -> impl IntoView {
-    if control == Control::View {
+    if matches!(control, Control::View | Control::Action) {
         return view! {
-            <div class="segmented" role="group" aria-label="View">
+            <div class="segmented" role="group" aria-label=control.label()>
                 {chart
                     .spec()
-                    .views
+                    .choices
                     .iter()
                     .enumerate()
                     .map(|(index, choice)| {
@@ -105,10 +105,10 @@ fn ControlInput(chart: ChartId, control: Control, own: RwSignal<ChartControls>) 
                         view! {
                             <button
                                 type="button"
-                                data-view=choice.value
-                                class:active=move || own.with(|c| c.view == index)
-                                aria-pressed=move || own.with(|c| c.view == index).to_string()
-                                on:click=move |_| own.update(|c| c.view = index)
+                                data-choice=choice.value
+                                class:active=move || own.with(|c| c.choice == index)
+                                aria-pressed=move || own.with(|c| c.choice == index).to_string()
+                                on:click=move |_| own.update(|c| c.choice = index)
                             >
                                 {choice.label}
                             </button>

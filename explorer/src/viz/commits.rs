@@ -31,7 +31,7 @@ const WEEKDAYS: [&str; 7] = ["Monday", "Tuesday", "Wednesday", "Thursday", "Frid
 /// Distinct commits by the weekday or hour of their author time in UTC, within the date
 /// range; every weekday or hour is a category, zero when empty.
 fn activity_cycle(rows: &[CommitRow], controls: &ChartControls, _today: NaiveDate) -> Categories {
-    let by_hour = controls.view_of(ChartId::ActivityCycle) == "hour";
+    let by_hour = controls.choice_of(ChartId::ActivityCycle) == "hour";
     let categories: Vec<String> =
         if by_hour { (0..24).map(|h| h.to_string()).collect() } else { WEEKDAYS.map(str::to_owned).to_vec() };
     let mut values = vec![0; categories.len()];

@@ -11,12 +11,13 @@ use charts::{ChartControls, ChartId, TimeSeries};
 use chrono::{DateTime, NaiveDate};
 
 use super::{draw, grid::date_of, grid::PeriodGrid, shown, Transform};
-use crate::augur::queries::{ActionRow, ContributorActions, TextId};
+use crate::augur::queries::{action, ActionRow, ContributorActions, TextId};
 
 pub(super) fn transforms() -> Vec<Transform> {
     vec![
         draw(ContributorActions, ChartId::NewContributors, new_contributors),
         draw(ContributorActions, ChartId::ContributorTypes, contributor_types),
+        draw(ContributorActions, ChartId::ContributorsByAction, contributors_by_action),
     ]
 }
 
@@ -75,6 +76,29 @@ fn contributor_types(rows: &[ActionRow], controls: &ChartControls, today: NaiveD
         }
     }
     grid.series([("repeat", repeat), ("drive", drive)])
+}
+
+/// The action codes a chart's `action` choice stands for.
+fn chosen_actions(controls: &ChartControls, chart: ChartId) -> &'static [i32] {
+    match controls.choice_of(chart) {
+        "comment" => &[action::PR_COMMENT, action::ISSUE_COMMENT],
+        "pr_review" => &[action::PR_REVIEW],
+        "issue_opened" => &[action::ISSUE_OPENED],
+        "issue_closed" => &[action::ISSUE_CLOSED],
+        "commit" => &[action::COMMIT],
+        _ => &[action::PR_OPENED],
+    }
+}
+
+/// Per calendar period, the distinct contributors who did the chosen kind of action in it.
+fn contributors_by_action(rows: &[ActionRow], controls: &ChartControls, _today: NaiveDate) -> TimeSeries {
+    let actions = chosen_actions(controls, ChartId::ContributorsByAction);
+    let active: HashSet<(TextId, NaiveDate)> = rows
+        .iter()
+        .filter(|r| actions.contains(&r.action) && r.contributor != TextId::NONE && shown(controls, r.bot))
+        .map(|r| (r.contributor, controls.interval.period_start(date_of(r.at))))
+        .collect();
+    TimeSeries::count_by_period(controls.interval, "contributors", active.into_iter().map(|(_, period)| period))
 }
 
 #[cfg(test)]
@@ -161,7 +185,7 @@ mod tests {
         assert_eq!(values(&ts, "drive"), [1, 1]);
         let day = ChartControls::from_params(ChartId::ContributorTypes, |n| (n == "interval").then_some("day"));
         assert!(day.unwrap_err().0.contains("week, month, year"));
-        assert_eq!(Interval::ALL.len(), ChartId::NewContributors.spec().intervals.len());
+        assert_eq!(ChartId::NewContributors.spec().intervals, Interval::USUAL);
     }
 
     #[test]
@@ -172,5 +196,37 @@ mod tests {
         assert_eq!(ts.series.iter().map(|s| s.name.as_str()).collect::<Vec<_>>(), ["repeat", "drive"]);
         let ts = new_contributors(&rows, &ChartControls::for_chart(ChartId::NewContributors), d("2024-01-05"));
         assert!(ts.periods.is_empty());
+    }
+
+    #[test]
+    fn contributors_by_action_count_a_person_once_per_calendar_half_year() {
+        // Contributor 1 comments in January (an issue) and in May (a PR): one person in the
+        // first half-year. Contributor 2 comments on July 1st 00:00 UTC: the second half.
+        // Contributor 3 only opens PRs; the unresolved author's comment counts for nobody.
+        let mut rows = actions(&[
+            (10, 1, "2024-01-10 00:00:00", false),
+            (11, 1, "2024-05-10 00:00:00", false),
+            (10, 2, "2024-07-01 00:00:00", false),
+            (10, 3, "2024-03-01 00:00:00", false),
+            (10, 0, "2024-02-01 00:00:00", false),
+        ]);
+        let kinds =
+            [action::ISSUE_COMMENT, action::PR_COMMENT, action::PR_COMMENT, action::PR_OPENED, action::PR_COMMENT];
+        for (row, kind) in rows.iter_mut().zip(kinds) {
+            row.action = kind;
+        }
+        let halves = monthly(&[("interval", "half"), ("action", "comment")], ChartId::ContributorsByAction);
+        let ts = contributors_by_action(&rows, &halves, d("2025-01-01"));
+        assert_eq!(ts.periods, vec![d("2024-01-01"), d("2024-07-01")]);
+        assert_eq!(values(&ts, "contributors"), [1, 1]);
+        // Quarters split contributor 1's two comments apart; PRs opened are the default.
+        let quarters = monthly(&[("interval", "quarter"), ("action", "comment")], ChartId::ContributorsByAction);
+        let ts = contributors_by_action(&rows, &quarters, d("2025-01-01"));
+        assert_eq!(values(&ts, "contributors"), [1, 1, 1]);
+        let opened = contributors_by_action(&rows, &monthly(&[], ChartId::ContributorsByAction), d("2025-01-01"));
+        assert_eq!(
+            (opened.periods.clone(), values(&opened, "contributors").to_vec()),
+            (vec![d("2024-03-01")], vec![1])
+        );
     }
 }
