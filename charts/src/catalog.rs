@@ -227,6 +227,46 @@ chart_registry! {
                 as zero. 8Knot counts a commit twice when its author and committer hours differ; \
                 this chart counts each commit once, at its author time.",
     }
+    DriveRepeatContributions {
+        slug: "drive-repeat-contributions",
+        title: "Contributions per quarter: drive-thru or repeat contributors",
+        layout: Layout::Stacked,
+        controls: &[Control::ContributionsRequired, Control::View],
+        // Calendar quarters always: the date range keeps the quarters it overlaps.
+        default_interval: Interval::Quarter,
+        intervals: &[Interval::Quarter],
+        choices: &[Choice { value: "drive", label: "Drive-thru" }, Choice { value: "repeat", label: "Repeat" }],
+        about: "Contributions per calendar quarter (UTC) by kind, of drive-thru contributors (fewer \
+                than the required number of contributions in all, any kind, any repository of the \
+                selection) or of repeat contributors (at least that many). The count is over all \
+                time, not only the quarter shown; 8Knot counts within one repository. Actions Augur \
+                could not tie to a contributor are left out.",
+    }
+    FirstTimeContributors {
+        slug: "first-time-contributors",
+        title: "First-time contributors per quarter",
+        layout: Layout::Stacked,
+        controls: &[],
+        default_interval: Interval::Quarter,
+        intervals: &[Interval::Quarter],
+        about: "Contributors per calendar quarter (UTC) whose first contribution falls in it, by the \
+                kind of that first contribution. A contributor's first contribution is their \
+                earliest action in any repository of the selection (8Knot takes Augur's rank 1, \
+                which is the latest action). Actions Augur could not tie to a contributor are left \
+                out.",
+    }
+    ContributorEngagement {
+        slug: "contributor-engagement",
+        title: "Contributor growth by engagement",
+        layout: Layout::Stacked,
+        controls: &[Control::Interval, Control::DriftingMonths, Control::AwayMonths],
+        intervals: &[Interval::Day, Interval::Month, Interval::Year],
+        about: "Every contributor seen by the end of each period (the end of today for the current \
+                one), by the time since their latest contribution: active (less than the drifting \
+                months), drifting (less than the away months) or away. Contributions of any kind in \
+                any repository of the selection count; actions Augur could not tie to a contributor \
+                are left out.",
+    }
     NewContributors {
         slug: "new-contributors",
         title: "New contributors over time",
@@ -291,7 +331,13 @@ pub const PAGES: &[PageSpec] = &[
         title: "Contributor Behavior",
         intro: "How contributors arrive and stay: first contributions, and repeat versus drive-thru \
                 contributors over time.",
-        charts: &[ChartId::NewContributors, ChartId::ContributorTypes],
+        charts: &[
+            ChartId::DriveRepeatContributions,
+            ChartId::FirstTimeContributors,
+            ChartId::ContributorEngagement,
+            ChartId::NewContributors,
+            ChartId::ContributorTypes,
+        ],
     },
     PageSpec {
         path: "/contributors/types",

@@ -22,6 +22,10 @@ pub enum Control {
     Action,
     /// How many contributions across the selection make a contributor a repeat one.
     ContributionsRequired,
+    /// Months without a contribution after which a contributor is drifting.
+    DriftingMonths,
+    /// Months without a contribution after which a contributor is away.
+    AwayMonths,
 }
 
 impl Control {
@@ -36,6 +40,8 @@ impl Control {
             Control::View => "view",
             Control::Action => "action",
             Control::ContributionsRequired => "contributions_required",
+            Control::DriftingMonths => "drifting_months",
+            Control::AwayMonths => "away_months",
         }
     }
 
@@ -49,6 +55,8 @@ impl Control {
             Control::View => "View",
             Control::Action => "Action",
             Control::ContributionsRequired => "Contributions required",
+            Control::DriftingMonths => "Months until drifting",
+            Control::AwayMonths => "Months until away",
         }
     }
 
@@ -59,6 +67,7 @@ impl Control {
             Control::StalingDays | Control::StaleDays | Control::ResponseDays => (1, 120),
             Control::AssignmentsRequired => (1, 250),
             Control::ContributionsRequired => (1, 15),
+            Control::DriftingMonths | Control::AwayMonths => (1, 120),
         }
     }
 }
@@ -85,6 +94,8 @@ pub struct ChartControls {
     /// default); a chart offers one such choice at most.
     pub choice: u8,
     pub contributions_required: u32,
+    pub drifting_months: u32,
+    pub away_months: u32,
 }
 
 impl Default for ChartControls {
@@ -100,6 +111,8 @@ impl Default for ChartControls {
             assignments_required: 10,
             choice: 0,
             contributions_required: 4,
+            drifting_months: 6,
+            away_months: 12,
         }
     }
 }
@@ -153,6 +166,8 @@ impl ChartControls {
             Control::ResponseDays,
             Control::AssignmentsRequired,
             Control::ContributionsRequired,
+            Control::DriftingMonths,
+            Control::AwayMonths,
         ] {
             if let Some(text) = get(control.param()) {
                 let (low, high) = control.range();
@@ -186,6 +201,12 @@ impl ChartControls {
                 return Err(ControlError(format!("from ({from}) must not be after to ({to})")));
             }
         }
+        if self.drifting_months >= self.away_months {
+            return Err(ControlError(format!(
+                "away_months ({}) must be greater than drifting_months ({})",
+                self.away_months, self.drifting_months
+            )));
+        }
         if self.staling_days >= self.stale_days {
             return Err(ControlError(format!(
                 "stale_days ({}) must be greater than staling_days ({})",
@@ -204,6 +225,8 @@ impl ChartControls {
             Control::ResponseDays => self.response_days,
             Control::AssignmentsRequired => self.assignments_required,
             Control::ContributionsRequired => self.contributions_required,
+            Control::DriftingMonths => self.drifting_months,
+            Control::AwayMonths => self.away_months,
         }
     }
 
@@ -215,6 +238,8 @@ impl ChartControls {
             Control::ResponseDays => Some(&mut self.response_days),
             Control::AssignmentsRequired => Some(&mut self.assignments_required),
             Control::ContributionsRequired => Some(&mut self.contributions_required),
+            Control::DriftingMonths => Some(&mut self.drifting_months),
+            Control::AwayMonths => Some(&mut self.away_months),
             Control::Interval | Control::View | Control::Action => None,
         }
     }
@@ -327,6 +352,7 @@ mod tests {
             (vec![("from", "2024-13-01")], "from"),
             (vec![("from", "2024-02-01"), ("to", "2024-01-01")], "after"),
             (vec![("staling_days", "30"), ("stale_days", "30")], "stale_days"),
+            (vec![("drifting_months", "12")], "away_months"),
         ] {
             let err = parse(ChartId::PrStaleness, &pairs).unwrap_err();
             assert!(err.0.contains(needle), "{pairs:?}: {err}");

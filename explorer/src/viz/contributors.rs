@@ -7,14 +7,17 @@
 
 use std::collections::{HashMap, HashSet};
 
-use charts::{ChartControls, ChartId, TimeSeries};
-use chrono::{DateTime, NaiveDate};
+use charts::{ChartControls, ChartId, Interval, TimeSeries};
+use chrono::{DateTime, Months, NaiveDate};
 
 use super::{draw, grid::date_of, grid::PeriodGrid, shown, Transform};
 use crate::augur::queries::{action, ActionRow, ContributorActions, TextId};
 
 pub(super) fn transforms() -> Vec<Transform> {
     vec![
+        draw(ContributorActions, ChartId::DriveRepeatContributions, drive_repeat_contributions),
+        draw(ContributorActions, ChartId::FirstTimeContributors, first_time_contributors),
+        draw(ContributorActions, ChartId::ContributorEngagement, contributor_engagement),
         draw(ContributorActions, ChartId::NewContributors, new_contributors),
         draw(ContributorActions, ChartId::ContributorTypes, contributor_types),
         draw(ContributorActions, ChartId::ContributorsByAction, contributors_by_action),
@@ -76,6 +79,97 @@ fn contributor_types(rows: &[ActionRow], controls: &ChartControls, today: NaiveD
         }
     }
     grid.series([("repeat", repeat), ("drive", drive)])
+}
+
+/// Every action kind with its series name, in the order series are drawn.
+const KINDS: [(i32, &str); 9] = [
+    (action::COMMIT, "commit"),
+    (action::ISSUE_OPENED, "issue_opened"),
+    (action::ISSUE_COMMENT, "issue_comment"),
+    (action::ISSUE_CLOSED, "issue_closed"),
+    (action::PR_OPENED, "pr_open"),
+    (action::PR_COMMENT, "pr_comment"),
+    (action::PR_REVIEW, "pr_review"),
+    (action::PR_MERGED, "pr_merged"),
+    (action::PR_CLOSED, "pr_closed"),
+];
+
+/// Events counted per calendar quarter, one series per action kind that occurs. (These
+/// charts open on quarters, so the date range keeps whole quarters.)
+fn per_quarter_by_kind(events: impl Iterator<Item = (i64, i32)>, today: NaiveDate) -> TimeSeries {
+    let events: Vec<(i64, i32)> = events.collect();
+    let (Some(first), Some(last)) = (events.iter().map(|e| e.0).min(), events.iter().map(|e| e.0).max()) else {
+        return TimeSeries::default();
+    };
+    let grid = PeriodGrid::between(Interval::Quarter, date_of(first), date_of(last), today);
+    let series: Vec<(&str, Vec<i64>)> = KINDS
+        .iter()
+        .map(|&(kind, name)| (name, grid.count(events.iter().filter(|e| e.1 == kind).map(|e| e.0))))
+        .filter(|(_, values)| values.iter().any(|v| *v > 0))
+        .collect();
+    grid.series(series)
+}
+
+/// Per calendar quarter, the contributions (by kind) of drive-thru contributors, who made
+/// fewer than `contributions_required` contributions in all, or of repeat ones (`view`).
+fn drive_repeat_contributions(rows: &[ActionRow], controls: &ChartControls, today: NaiveDate) -> TimeSeries {
+    let mut made: HashMap<TextId, u32> = HashMap::new();
+    let counted = |r: &&ActionRow| r.contributor != TextId::NONE && shown(controls, r.bot);
+    for row in rows.iter().filter(counted) {
+        *made.entry(row.contributor).or_default() += 1;
+    }
+    let repeat = controls.choice_of(ChartId::DriveRepeatContributions) == "repeat";
+    let chosen = |r: &&ActionRow| (made[&r.contributor] >= controls.contributions_required) == repeat;
+    per_quarter_by_kind(rows.iter().filter(counted).filter(chosen).map(|r| (r.at, r.action)), today)
+}
+
+/// Per calendar quarter, the contributors whose first contribution (their earliest across
+/// the selection) falls in it, by the kind of that first contribution.
+fn first_time_contributors(rows: &[ActionRow], controls: &ChartControls, today: NaiveDate) -> TimeSeries {
+    let mut first: HashMap<TextId, (i64, i32)> = HashMap::new();
+    for row in rows.iter().filter(|r| r.contributor != TextId::NONE && shown(controls, r.bot)) {
+        // The earliest action wins; at one instant, the lower kind code, so that the answer
+        // does not depend on the order rows arrive in.
+        let entry = first.entry(row.contributor).or_insert((row.at, row.action));
+        *entry = (*entry).min((row.at, row.action));
+    }
+    per_quarter_by_kind(first.into_values(), today)
+}
+
+/// At the end of each period (the end of today for the current one), the contributors
+/// seen so far by how long ago their latest contribution was: `active` (less than
+/// `drifting_months`), `drifting` (less than `away_months`) or `away`.
+fn contributor_engagement(rows: &[ActionRow], controls: &ChartControls, today: NaiveDate) -> TimeSeries {
+    let contributions = contributions(rows, controls);
+    let grid = PeriodGrid::to_today(controls.interval, contributions.first().map(|c| c.0), today);
+    let mut latest: HashMap<TextId, i64> = HashMap::new();
+    let mut next = 0;
+    let (mut active, mut drifting, mut away) = (Vec::new(), Vec::new(), Vec::new());
+    for &end in &grid.ends {
+        while let Some(&(at, who)) = contributions.get(next).filter(|c| c.0 < end) {
+            latest.insert(who, at);
+            next += 1;
+        }
+        // A contribution at instant `at` is recent while `end` is before `at` plus the months.
+        let within = |at: i64, months: u32| {
+            let since = DateTime::from_timestamp(at, 0).expect("stored times are valid");
+            since.checked_add_months(Months::new(months)).is_none_or(|until| end < until.timestamp())
+        };
+        let (mut a, mut d, mut w) = (0, 0, 0);
+        for &at in latest.values() {
+            if within(at, controls.drifting_months) {
+                a += 1;
+            } else if within(at, controls.away_months) {
+                d += 1;
+            } else {
+                w += 1;
+            }
+        }
+        active.push(a);
+        drifting.push(d);
+        away.push(w);
+    }
+    grid.series([("active", active), ("drifting", drifting), ("away", away)])
 }
 
 /// The action codes a chart's `action` choice stands for.
@@ -228,5 +322,87 @@ mod tests {
             (opened.periods.clone(), values(&opened, "contributors").to_vec()),
             (vec![d("2024-03-01")], vec![1])
         );
+    }
+
+    fn with_kinds(mut rows: Vec<ActionRow>, kinds: &[i32]) -> Vec<ActionRow> {
+        for (row, kind) in rows.iter_mut().zip(kinds) {
+            row.action = *kind;
+        }
+        rows
+    }
+
+    #[test]
+    fn drive_thru_and_repeat_contributions_by_quarter_and_kind() {
+        // Required 2, all time. Contributor 1: a commit in Q1 (repo 10) and an issue opened
+        // in Q2 (repo 11): repeat. Contributor 2: one PR in Q1: drive-thru. The unresolved
+        // author's commit belongs to neither.
+        let rows = with_kinds(
+            actions(&[
+                (10, 1, "2024-03-31 23:59:59", false),
+                (11, 1, "2024-04-01 00:00:00", false),
+                (10, 2, "2024-02-01 00:00:00", false),
+                (10, 0, "2024-02-02 00:00:00", false),
+            ]),
+            &[action::COMMIT, action::ISSUE_OPENED, action::PR_OPENED, action::COMMIT],
+        );
+        let chart = ChartId::DriveRepeatContributions;
+        let drive =
+            drive_repeat_contributions(&rows, &monthly(&[("contributions_required", "2")], chart), d("2025-01-01"));
+        assert_eq!(drive.periods, vec![d("2024-01-01")]);
+        assert_eq!(
+            drive.series.iter().map(|s| (s.name.as_str(), s.values.clone())).collect::<Vec<_>>(),
+            [("pr_open", vec![1])]
+        );
+        let repeat = drive_repeat_contributions(
+            &rows,
+            &monthly(&[("contributions_required", "2"), ("view", "repeat")], chart),
+            d("2025-01-01"),
+        );
+        assert_eq!(repeat.periods, vec![d("2024-01-01"), d("2024-04-01")]);
+        assert_eq!(values(&repeat, "commit"), [1, 0]);
+        assert_eq!(values(&repeat, "issue_opened"), [0, 1]);
+    }
+
+    #[test]
+    fn first_time_contributors_by_the_kind_of_their_earliest_action_anywhere() {
+        // Contributor 1's latest action is a commit in repo 10 (Q3); the earliest, an issue
+        // comment in repo 11 (Q1). Contributor 2 starts with a review in Q3.
+        let rows = with_kinds(
+            actions(&[
+                (10, 1, "2024-08-01 00:00:00", false),
+                (11, 1, "2024-01-05 00:00:00", false),
+                (10, 2, "2024-09-30 12:00:00", false),
+            ]),
+            &[action::COMMIT, action::ISSUE_COMMENT, action::PR_REVIEW],
+        );
+        let ts = first_time_contributors(&rows, &monthly(&[], ChartId::FirstTimeContributors), d("2025-01-01"));
+        assert_eq!(ts.periods, vec![d("2024-01-01"), d("2024-04-01"), d("2024-07-01")]);
+        assert_eq!(values(&ts, "issue_comment"), [1, 0, 0]);
+        assert_eq!(values(&ts, "pr_review"), [0, 0, 1]);
+        assert!(ts.series.iter().all(|s| s.name != "commit"), "a later commit is no first contribution");
+    }
+
+    #[test]
+    fn engagement_ages_each_contributor_by_their_latest_contribution() {
+        // Drifting after 1 month, away after 2. Contributor 1 acts on Jan 15 and Mar 20;
+        // contributor 2 only on Jan 31 (one month later is Feb 29, two is Mar 31).
+        // Feb 1: both active. Mar 1: both drifting (Feb 15 and Feb 29 have passed, Mar 15
+        // and Mar 31 not). Apr 1: 1 active again (until Apr 20), 2 away. The current month
+        // is read at the end of today, Apr 10: the same.
+        let rows = actions(&[
+            (10, 1, "2024-01-15 00:00:00", false),
+            (10, 2, "2024-01-31 00:00:00", false),
+            (11, 1, "2024-03-20 00:00:00", false),
+        ]);
+        let controls = monthly(&[("drifting_months", "1"), ("away_months", "2")], ChartId::ContributorEngagement);
+        let ts = contributor_engagement(&rows, &controls, d("2024-04-10"));
+        assert_eq!(ts.periods, vec![d("2024-01-01"), d("2024-02-01"), d("2024-03-01"), d("2024-04-01")]);
+        assert_eq!(values(&ts, "active"), [2, 0, 1, 1]);
+        assert_eq!(values(&ts, "drifting"), [0, 2, 0, 0]);
+        assert_eq!(values(&ts, "away"), [0, 0, 1, 1]);
+        let swapped = ChartControls::from_params(ChartId::ContributorEngagement, |n| {
+            [("drifting_months", "12"), ("away_months", "6")].iter().find(|(k, _)| *k == n).map(|(_, v)| *v)
+        });
+        assert!(swapped.unwrap_err().0.contains("must be greater"));
     }
 }
