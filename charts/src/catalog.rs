@@ -18,6 +18,8 @@ pub enum Layout {
     Stacked,
     /// One line per series.
     Lines,
+    /// One pie of the first series' values, a slice per category.
+    Pie,
 }
 
 /// A chart's row in the registry.
@@ -97,6 +99,17 @@ const WEEKLY_ASSIGNMENT: &[Control] = &[Control::Interval, Control::AssignmentsR
 const STALENESS: &[Control] = &[Control::Interval, Control::StalingDays, Control::StaleDays];
 const RESPONSE: &[Control] = &[Control::Interval, Control::ResponseDays];
 const INTERVAL: &[Control] = &[Control::Interval];
+
+/// The kinds of contribution the bus factor can count, as 8Knot offers them.
+const BUS_ACTIONS: &[Choice] = &[
+    Choice { value: "commit", label: "Commit" },
+    Choice { value: "issue_opened", label: "Issue opened" },
+    Choice { value: "issue_comment", label: "Issue comment" },
+    Choice { value: "issue_closed", label: "Issue closed" },
+    Choice { value: "pr_open", label: "PR opened" },
+    Choice { value: "pr_review", label: "PR review" },
+    Choice { value: "pr_comment", label: "PR comment" },
+];
 
 /// The kinds of contribution a chart can be narrowed to, as 8Knot offers them.
 const ACTIONS: &[Choice] = &[
@@ -290,6 +303,18 @@ chart_registry! {
                 repeat in the period their count reaches the threshold. Actions Augur could not tie \
                 to a contributor are left out.",
     }
+    BusFactor {
+        slug: "bus-factor",
+        title: "Bus factor: top contributors",
+        layout: Layout::Pie,
+        controls: &[Control::Action, Control::TopK],
+        choices: BUS_ACTIONS,
+        about: "The contributors with the most actions of the chosen kind in the date range (both \
+                ends included), named by login, and \"Other\" for the rest. Ties are broken by \
+                login, so the same data always names the same people. Actions Augur could not tie \
+                to a contributor are left out (8Knot shows them as one contributor, \"None\", and \
+                names contributors by a truncated id).",
+    }
     ContributorsByAction {
         slug: "contributors-by-action",
         title: "Contributors by action type",
@@ -343,7 +368,13 @@ pub const PAGES: &[PageSpec] = &[
         path: "/contributors/types",
         title: "Contributor Types",
         intro: "What contributors do and when: the rhythm of the week and the day.",
-        charts: &[ChartId::ContributorsByAction, ChartId::ActivityCycle],
+        charts: &[ChartId::ContributorsByAction, ChartId::ActivityCycle, ChartId::BusFactor],
+    },
+    PageSpec {
+        path: "/chaoss",
+        title: "CHAOSS",
+        intro: "CHAOSS metrics of the selection: how much of the work rests on a few people.",
+        charts: &[ChartId::BusFactor],
     },
 ];
 

@@ -26,6 +26,8 @@ pub enum Control {
     DriftingMonths,
     /// Months without a contribution after which a contributor is away.
     AwayMonths,
+    /// How many contributors a chart names before "Other".
+    TopK,
 }
 
 impl Control {
@@ -42,6 +44,7 @@ impl Control {
             Control::ContributionsRequired => "contributions_required",
             Control::DriftingMonths => "drifting_months",
             Control::AwayMonths => "away_months",
+            Control::TopK => "top_k",
         }
     }
 
@@ -57,6 +60,7 @@ impl Control {
             Control::ContributionsRequired => "Contributions required",
             Control::DriftingMonths => "Months until drifting",
             Control::AwayMonths => "Months until away",
+            Control::TopK => "Top contributors",
         }
     }
 
@@ -68,6 +72,7 @@ impl Control {
             Control::AssignmentsRequired => (1, 250),
             Control::ContributionsRequired => (1, 15),
             Control::DriftingMonths | Control::AwayMonths => (1, 120),
+            Control::TopK => (2, 100),
         }
     }
 }
@@ -96,6 +101,7 @@ pub struct ChartControls {
     pub contributions_required: u32,
     pub drifting_months: u32,
     pub away_months: u32,
+    pub top_k: u32,
 }
 
 impl Default for ChartControls {
@@ -113,6 +119,7 @@ impl Default for ChartControls {
             contributions_required: 4,
             drifting_months: 6,
             away_months: 12,
+            top_k: 10,
         }
     }
 }
@@ -168,6 +175,7 @@ impl ChartControls {
             Control::ContributionsRequired,
             Control::DriftingMonths,
             Control::AwayMonths,
+            Control::TopK,
         ] {
             if let Some(text) = get(control.param()) {
                 let (low, high) = control.range();
@@ -227,6 +235,7 @@ impl ChartControls {
             Control::ContributionsRequired => self.contributions_required,
             Control::DriftingMonths => self.drifting_months,
             Control::AwayMonths => self.away_months,
+            Control::TopK => self.top_k,
         }
     }
 
@@ -240,6 +249,7 @@ impl ChartControls {
             Control::ContributionsRequired => Some(&mut self.contributions_required),
             Control::DriftingMonths => Some(&mut self.drifting_months),
             Control::AwayMonths => Some(&mut self.away_months),
+            Control::TopK => Some(&mut self.top_k),
             Control::Interval | Control::View | Control::Action => None,
         }
     }

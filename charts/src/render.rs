@@ -34,7 +34,10 @@ impl Default for ChartSize {
 /// names a time series' periods.
 pub fn chart_svg(data: &ChartData, chart: &ChartSpec, interval: Interval, size: ChartSize) -> String {
     let mut svg = String::new();
-    let drawn = draw(&mut svg, &data.labels(interval), data.series(), chart, size);
+    let drawn = match chart.layout {
+        Layout::Pie => draw_pie(&mut svg, &data.labels(interval), data.series(), size),
+        _ => draw(&mut svg, &data.labels(interval), data.series(), chart, size),
+    };
     if let Err(error) = drawn {
         // Drawing into a string only fails on a plotters bug; show it instead of a blank box.
         return format!(
@@ -51,6 +54,29 @@ pub fn series_color(index: usize) -> RGBColor {
     PALETTE[index % PALETTE.len()]
 }
 
+/// A pie of the first series, one slice per label with a value above zero, from twelve
+/// o'clock clockwise.
+fn draw_pie(svg: &mut String, labels: &[String], series: &[Series], size: ChartSize) -> Result<(), String> {
+    let root = SVGBackend::with_string(svg, (size.width, size.height)).into_drawing_area();
+    root.fill(&WHITE).map_err(|e| e.to_string())?;
+    let values = series.first().map_or(&[][..], |s| &s.values[..]);
+    let slices: Vec<usize> = (0..labels.len()).filter(|i| values.get(*i).is_some_and(|v| *v > 0)).collect();
+    if !slices.is_empty() {
+        let sizes: Vec<f64> = slices.iter().map(|i| values[*i] as f64).collect();
+        let colors: Vec<RGBColor> = slices.iter().map(|i| series_color(*i)).collect();
+        let names: Vec<&str> = slices.iter().map(|i| labels[*i].as_str()).collect();
+        let center = ((size.width / 2) as i32, (size.height / 2) as i32);
+        let radius = f64::from(size.height) * 0.34;
+        let mut pie = Pie::new(&center, &radius, &sizes, &colors, &names);
+        pie.start_angle(-90.0);
+        pie.label_style(AXIS_FONT.into_font().color(&BLACK));
+        pie.label_offset(12.0);
+        pie.percentages(("sans-serif", 12).into_font().color(&WHITE));
+        root.draw(&pie).map_err(|e| e.to_string())?;
+    }
+    root.present().map_err(|e| e.to_string())
+}
+
 /// Draws one position per label along the x axis, each series' value at each position.
 fn draw(
     svg: &mut String,
@@ -64,6 +90,7 @@ fn draw(
         Layout::Bars { lines } => lines.contains(&name),
         Layout::Stacked => false,
         Layout::Lines => true,
+        Layout::Pie => false,
     };
     let value = |s: usize, i: usize| series[s].values.get(i).copied().unwrap_or(0);
     let top = (0..n)
@@ -250,6 +277,19 @@ mod tests {
         let svg = chart_svg(&ts.into(), &spec(Layout::Lines), Interval::Day, ChartSize::default());
         assert!(svg.contains("<svg"));
         assert!(!svg.contains("could not be drawn"));
+    }
+
+    #[test]
+    fn a_pie_has_a_slice_per_category_with_a_value_and_names_them() {
+        let data = ChartData::from(Categories {
+            categories: vec!["alice".into(), "bob".into(), "Other".into(), "nobody".into()],
+            series: vec![Series { name: "contributions".into(), values: vec![6, 3, 1, 0] }],
+        });
+        let svg = chart_svg(&data, &spec(Layout::Pie), Interval::Month, ChartSize::default());
+        assert!(svg.contains("alice") && svg.contains("Other") && !svg.contains("nobody"), "{svg}");
+        assert!(svg.contains("60%") || svg.contains("60.0%"), "{svg}");
+        let empty = ChartData::from(Categories::default());
+        assert!(!chart_svg(&empty, &spec(Layout::Pie), Interval::Month, ChartSize::default()).contains("could not"));
     }
 
     #[test]

@@ -7,7 +7,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use charts::{ChartControls, ChartId, Interval, TimeSeries};
+use charts::{Categories, ChartControls, ChartId, Interval, Series, TimeSeries};
 use chrono::{DateTime, Months, NaiveDate};
 
 use super::{draw, grid::date_of, grid::PeriodGrid, shown, Transform};
@@ -21,6 +21,7 @@ pub(super) fn transforms() -> Vec<Transform> {
         draw(ContributorActions, ChartId::NewContributors, new_contributors),
         draw(ContributorActions, ChartId::ContributorTypes, contributor_types),
         draw(ContributorActions, ChartId::ContributorsByAction, contributors_by_action),
+        draw(ContributorActions, ChartId::BusFactor, bus_factor),
     ]
 }
 
@@ -176,11 +177,15 @@ fn contributor_engagement(rows: &[ActionRow], controls: &ChartControls, today: N
 fn chosen_actions(controls: &ChartControls, chart: ChartId) -> &'static [i32] {
     match controls.choice_of(chart) {
         "comment" => &[action::PR_COMMENT, action::ISSUE_COMMENT],
+        "issue_comment" => &[action::ISSUE_COMMENT],
+        "pr_comment" => &[action::PR_COMMENT],
         "pr_review" => &[action::PR_REVIEW],
         "issue_opened" => &[action::ISSUE_OPENED],
         "issue_closed" => &[action::ISSUE_CLOSED],
         "commit" => &[action::COMMIT],
-        _ => &[action::PR_OPENED],
+        "pr_open" => &[action::PR_OPENED],
+        // The registry lists every choice a chart offers, and each is matched above.
+        other => unreachable!("no action choice {other:?}"),
     }
 }
 
@@ -193,6 +198,38 @@ fn contributors_by_action(rows: &[ActionRow], controls: &ChartControls, _today: 
         .map(|r| (r.contributor, controls.interval.period_start(date_of(r.at))))
         .collect();
     TimeSeries::count_by_period(controls.interval, "contributors", active.into_iter().map(|(_, period)| period))
+}
+
+/// The `top_k` contributors by the chosen kind of action within the date range (both
+/// ends included), most first, then "Other" for everyone else's. Ties go by login, then
+/// by id, so the same data always names the same people.
+fn bus_factor(rows: &[ActionRow], controls: &ChartControls, _today: NaiveDate) -> Categories {
+    let actions = chosen_actions(controls, ChartId::BusFactor);
+    let in_range = |at: i64| {
+        let day = date_of(at);
+        controls.from.is_none_or(|from| day >= from) && controls.to.is_none_or(|to| day <= to)
+    };
+    let mut counts: HashMap<TextId, (u32, &str)> = HashMap::new();
+    for row in rows.iter().filter(|r| {
+        actions.contains(&r.action) && r.contributor != TextId::NONE && shown(controls, r.bot) && in_range(r.at)
+    }) {
+        let entry = counts.entry(row.contributor).or_insert((0, row.login.as_str()));
+        entry.0 += 1;
+    }
+    let mut ranked: Vec<(TextId, u32, &str)> = counts.into_iter().map(|(id, (n, login))| (id, n, login)).collect();
+    ranked.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.2.cmp(b.2)).then(a.0.cmp(&b.0)));
+    let top = ranked.len().min(controls.top_k as usize);
+    let mut categories: Vec<String> = ranked[..top]
+        .iter()
+        .map(|(_, _, login)| if login.is_empty() { "(no login)" } else { login }.to_owned())
+        .collect();
+    let mut values: Vec<i64> = ranked[..top].iter().map(|r| i64::from(r.1)).collect();
+    let other: i64 = ranked[top..].iter().map(|r| i64::from(r.1)).sum();
+    if other > 0 {
+        categories.push("Other".to_owned());
+        values.push(other);
+    }
+    Categories { categories, series: vec![Series { name: "contributions".to_owned(), values }] }
 }
 
 #[cfg(test)]
@@ -404,5 +441,31 @@ mod tests {
             [("drifting_months", "12"), ("away_months", "6")].iter().find(|(k, _)| *k == n).map(|(_, v)| *v)
         });
         assert!(swapped.unwrap_err().0.contains("must be greater"));
+    }
+
+    #[test]
+    fn the_bus_factor_names_the_top_contributors_by_login_and_lumps_the_rest() {
+        // Commits in the range: 3 by contributor 3 ("carol"), 2 each by 1 ("alice") and 2
+        // ("bob"), 1 by 4 ("dan"); the unresolved author's 5 never form a contributor. Top 2:
+        // carol, then the alice/bob tie broken by login; Other = bob 2 + dan 1.
+        let mut rows = Vec::new();
+        for (who, n) in [(3, 3), (1, 2), (2, 2), (4, 1), (0, 5)] {
+            for i in 0..n {
+                rows.extend(actions(&[(10 + i % 2, who, "2024-05-01 12:00:00", false)]));
+            }
+        }
+        for row in &mut rows {
+            row.login = ["", "alice", "bob", "carol", "dan"][row.contributor.0 as usize].to_owned();
+        }
+        // A commit outside the range does not count: May 2nd is past `to`.
+        rows.extend(actions(&[(10, 4, "2024-05-02 00:00:00", false)]));
+        let controls = monthly(&[("top_k", "2"), ("to", "2024-05-01")], ChartId::BusFactor);
+        let pie = bus_factor(&rows, &controls, d("2025-01-01"));
+        assert_eq!(pie.categories, ["carol", "alice", "Other"]);
+        assert_eq!(pie.series[0].values, [3, 2, 3]);
+        // Everyone fits in the top 10: no "Other" slice.
+        let all = bus_factor(&rows, &monthly(&[], ChartId::BusFactor), d("2025-01-01"));
+        assert_eq!(all.categories, ["carol", "alice", "bob", "dan"]);
+        assert_eq!(all.series[0].values, [3, 2, 2, 2]);
     }
 }
