@@ -64,15 +64,27 @@ fn draw_pie(svg: &mut String, labels: &[String], series: &[Series], size: ChartS
     if !slices.is_empty() {
         let sizes: Vec<f64> = slices.iter().map(|i| values[*i] as f64).collect();
         let colors: Vec<RGBColor> = slices.iter().map(|i| series_color(*i)).collect();
-        let names: Vec<&str> = slices.iter().map(|i| labels[*i].as_str()).collect();
-        let center = ((size.width / 2) as i32, (size.height / 2) as i32);
-        let radius = f64::from(size.height) * 0.34;
+        let total: f64 = sizes.iter().sum();
+        // Thin slices go unlabelled on the pie, where their names would overlap; the legend
+        // beside it names every slice with its value and share.
+        let names: Vec<&str> =
+            slices.iter().zip(&sizes).map(|(i, v)| if v / total >= 0.04 { labels[*i].as_str() } else { "" }).collect();
+        let center = ((size.width / 3) as i32, (size.height / 2) as i32);
+        let radius = f64::from(size.height) * 0.36;
         let mut pie = Pie::new(&center, &radius, &sizes, &colors, &names);
         pie.start_angle(-90.0);
         pie.label_style(AXIS_FONT.into_font().color(&BLACK));
         pie.label_offset(12.0);
-        pie.percentages(("sans-serif", 12).into_font().color(&WHITE));
         root.draw(&pie).map_err(|e| e.to_string())?;
+        let legend_x = (size.width * 2 / 3) as i32 - 40;
+        let row_height = (size.height as i32 - 24) / slices.len().max(12) as i32;
+        for (row, ((index, value), color)) in slices.iter().zip(&sizes).zip(&colors).enumerate() {
+            let y = 12 + row as i32 * row_height;
+            root.draw(&Rectangle::new([(legend_x, y), (legend_x + 10, y + 10)], color.filled()))
+                .map_err(|e| e.to_string())?;
+            let text = format!("{}: {} ({:.1}%)", labels[*index], value, value / total * 100.0);
+            root.draw(&Text::new(text, (legend_x + 16, y), AXIS_FONT.into_font())).map_err(|e| e.to_string())?;
+        }
     }
     root.present().map_err(|e| e.to_string())
 }
@@ -287,7 +299,7 @@ mod tests {
         });
         let svg = chart_svg(&data, &spec(Layout::Pie), Interval::Month, ChartSize::default());
         assert!(svg.contains("alice") && svg.contains("Other") && !svg.contains("nobody"), "{svg}");
-        assert!(svg.contains("60%") || svg.contains("60.0%"), "{svg}");
+        assert!(svg.contains("alice: 6 (60.0%)") && svg.contains("Other: 1 (10.0%)"), "{svg}");
         let empty = ChartData::from(Categories::default());
         assert!(!chart_svg(&empty, &spec(Layout::Pie), Interval::Month, ChartSize::default()).contains("could not"));
     }
