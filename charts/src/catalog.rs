@@ -315,6 +315,20 @@ chart_registry! {
                 to a contributor are left out (8Knot shows them as one contributor, \"None\", and \
                 names contributors by a truncated id).",
     }
+    LotteryFactor {
+        slug: "lottery-factor",
+        title: "Lottery factor over time",
+        layout: Layout::Lines,
+        controls: &[Control::WindowMonths, Control::StepMonths, Control::ThresholdPct],
+        about: "Per window of calendar months (one starting every step, from the month of the \
+                earliest contribution to that of the latest) and per kind of action: the fewest \
+                contributors whose actions of that kind make up the threshold share of them in the \
+                window; 0 where the window has none. A window that ends after today is marked \
+                partial, since its data is not complete. Windows start on the first of a month, \
+                so no action falls before the first one (8Knot starts at month ends and swaps its \
+                PR comment and PR review series). Actions Augur could not tie to a contributor are \
+                left out.",
+    }
     ContributorsByAction {
         slug: "contributors-by-action",
         title: "Contributors by action type",
@@ -368,7 +382,7 @@ pub const PAGES: &[PageSpec] = &[
         path: "/contributors/types",
         title: "Contributor Types",
         intro: "What contributors do and when: the rhythm of the week and the day.",
-        charts: &[ChartId::ContributorsByAction, ChartId::ActivityCycle, ChartId::BusFactor],
+        charts: &[ChartId::ContributorsByAction, ChartId::ActivityCycle, ChartId::BusFactor, ChartId::LotteryFactor],
     },
     PageSpec {
         path: "/chaoss",

@@ -28,6 +28,12 @@ pub enum Control {
     AwayMonths,
     /// How many contributors a chart names before "Other".
     TopK,
+    /// The width of a lottery-factor window, in calendar months.
+    WindowMonths,
+    /// Months from one window's start to the next's.
+    StepMonths,
+    /// The share of a kind of action the fewest contributors must cover.
+    ThresholdPct,
 }
 
 impl Control {
@@ -45,6 +51,9 @@ impl Control {
             Control::DriftingMonths => "drifting_months",
             Control::AwayMonths => "away_months",
             Control::TopK => "top_k",
+            Control::WindowMonths => "window_months",
+            Control::StepMonths => "step_months",
+            Control::ThresholdPct => "threshold_pct",
         }
     }
 
@@ -61,6 +70,9 @@ impl Control {
             Control::DriftingMonths => "Months until drifting",
             Control::AwayMonths => "Months until away",
             Control::TopK => "Top contributors",
+            Control::WindowMonths => "Window months",
+            Control::StepMonths => "Step months",
+            Control::ThresholdPct => "Threshold %",
         }
     }
 
@@ -73,6 +85,8 @@ impl Control {
             Control::ContributionsRequired => (1, 15),
             Control::DriftingMonths | Control::AwayMonths => (1, 120),
             Control::TopK => (2, 100),
+            Control::WindowMonths | Control::StepMonths => (1, 12),
+            Control::ThresholdPct => (10, 95),
         }
     }
 }
@@ -102,6 +116,9 @@ pub struct ChartControls {
     pub drifting_months: u32,
     pub away_months: u32,
     pub top_k: u32,
+    pub window_months: u32,
+    pub step_months: u32,
+    pub threshold_pct: u32,
 }
 
 impl Default for ChartControls {
@@ -120,6 +137,9 @@ impl Default for ChartControls {
             drifting_months: 6,
             away_months: 12,
             top_k: 10,
+            window_months: 6,
+            step_months: 6,
+            threshold_pct: 50,
         }
     }
 }
@@ -176,6 +196,9 @@ impl ChartControls {
             Control::DriftingMonths,
             Control::AwayMonths,
             Control::TopK,
+            Control::WindowMonths,
+            Control::StepMonths,
+            Control::ThresholdPct,
         ] {
             if let Some(text) = get(control.param()) {
                 let (low, high) = control.range();
@@ -209,6 +232,12 @@ impl ChartControls {
                 return Err(ControlError(format!("from ({from}) must not be after to ({to})")));
             }
         }
+        if self.step_months > self.window_months {
+            return Err(ControlError(format!(
+                "step_months ({}) must not be more than window_months ({})",
+                self.step_months, self.window_months
+            )));
+        }
         if self.drifting_months >= self.away_months {
             return Err(ControlError(format!(
                 "away_months ({}) must be greater than drifting_months ({})",
@@ -236,6 +265,9 @@ impl ChartControls {
             Control::DriftingMonths => self.drifting_months,
             Control::AwayMonths => self.away_months,
             Control::TopK => self.top_k,
+            Control::WindowMonths => self.window_months,
+            Control::StepMonths => self.step_months,
+            Control::ThresholdPct => self.threshold_pct,
         }
     }
 
@@ -250,6 +282,9 @@ impl ChartControls {
             Control::DriftingMonths => Some(&mut self.drifting_months),
             Control::AwayMonths => Some(&mut self.away_months),
             Control::TopK => Some(&mut self.top_k),
+            Control::WindowMonths => Some(&mut self.window_months),
+            Control::StepMonths => Some(&mut self.step_months),
+            Control::ThresholdPct => Some(&mut self.threshold_pct),
             Control::Interval | Control::View | Control::Action => None,
         }
     }
@@ -363,6 +398,7 @@ mod tests {
             (vec![("from", "2024-02-01"), ("to", "2024-01-01")], "after"),
             (vec![("staling_days", "30"), ("stale_days", "30")], "stale_days"),
             (vec![("drifting_months", "12")], "away_months"),
+            (vec![("step_months", "7")], "window_months"),
         ] {
             let err = parse(ChartId::PrStaleness, &pairs).unwrap_err();
             assert!(err.0.contains(needle), "{pairs:?}: {err}");

@@ -8,7 +8,7 @@
 use std::collections::{HashMap, HashSet};
 
 use charts::{Categories, ChartControls, ChartId, Interval, Series, TimeSeries};
-use chrono::{DateTime, Months, NaiveDate};
+use chrono::{DateTime, Datelike, Months, NaiveDate};
 
 use super::{draw, grid::date_of, grid::PeriodGrid, shown, Transform};
 use crate::augur::queries::{action, ActionRow, ContributorActions, TextId};
@@ -22,6 +22,7 @@ pub(super) fn transforms() -> Vec<Transform> {
         draw(ContributorActions, ChartId::ContributorTypes, contributor_types),
         draw(ContributorActions, ChartId::ContributorsByAction, contributors_by_action),
         draw(ContributorActions, ChartId::BusFactor, bus_factor),
+        draw(ContributorActions, ChartId::LotteryFactor, lottery_factor),
     ]
 }
 
@@ -230,6 +231,89 @@ fn bus_factor(rows: &[ActionRow], controls: &ChartControls, _today: NaiveDate) -
         values.push(other);
     }
     Categories { categories, series: vec![Series { name: "contributions".to_owned(), values }] }
+}
+
+/// The kinds the lottery factor follows, each its own series.
+const LOTTERY_KINDS: [(i32, &str); 7] = [
+    (action::COMMIT, "commit"),
+    (action::ISSUE_OPENED, "issue_opened"),
+    (action::ISSUE_COMMENT, "issue_comment"),
+    (action::ISSUE_CLOSED, "issue_closed"),
+    (action::PR_OPENED, "pr_open"),
+    (action::PR_COMMENT, "pr_comment"),
+    (action::PR_REVIEW, "pr_review"),
+];
+
+/// Per window of `window_months` calendar months (one starting every `step_months`, from
+/// the month of the earliest contribution to that of the latest), and per kind of action:
+/// the fewest contributors whose actions of that kind cover `threshold_pct` percent of
+/// them (0 when the window has none). A window that ends after today is marked partial.
+fn lottery_factor(rows: &[ActionRow], controls: &ChartControls, today: NaiveDate) -> Categories {
+    let in_range = |at: i64| {
+        let day = date_of(at);
+        controls.from.is_none_or(|from| day >= from) && controls.to.is_none_or(|to| day <= to)
+    };
+    let mut counted: Vec<&ActionRow> = rows
+        .iter()
+        .filter(|r| r.contributor != TextId::NONE && shown(controls, r.bot) && in_range(r.at))
+        .filter(|r| LOTTERY_KINDS.iter().any(|(kind, _)| *kind == r.action))
+        .collect();
+    counted.sort_unstable_by_key(|r| r.at);
+    let names = LOTTERY_KINDS.map(|(_, name)| name.to_owned());
+    let (Some(first), Some(last)) = (counted.first(), counted.last()) else {
+        let series = names.into_iter().map(|name| Series { name, values: Vec::new() }).collect();
+        return Categories { categories: Vec::new(), series };
+    };
+    let month_of = |at: i64| Interval::Month.period_start(date_of(at));
+    let (first, last) = (month_of(first.at), month_of(last.at));
+    let mut categories = Vec::new();
+    let mut values = vec![Vec::new(); LOTTERY_KINDS.len()];
+    let mut start = first;
+    while start <= last {
+        let end = start + Months::new(controls.window_months);
+        let (from, until) = (start_of(start), start_of(end));
+        let lo = counted.partition_point(|r| r.at < from);
+        let hi = counted.partition_point(|r| r.at < until);
+        for (series, (kind, _)) in values.iter_mut().zip(LOTTERY_KINDS) {
+            series.push(fewest_covering(counted[lo..hi].iter().filter(|r| r.action == kind), controls.threshold_pct));
+        }
+        let last_month = end - Months::new(1);
+        let partial = if end > today { " (partial)" } else { "" };
+        categories.push(format!(
+            "{}-{:02} to {}-{:02}{partial}",
+            start.year(),
+            start.month(),
+            last_month.year(),
+            last_month.month()
+        ));
+        start = start + Months::new(controls.step_months);
+    }
+    let series = names.into_iter().zip(values).map(|(name, values)| Series { name, values }).collect();
+    Categories { categories, series }
+}
+
+/// The fewest contributors whose actions make up at least `pct` percent of these.
+fn fewest_covering<'a>(actions: impl Iterator<Item = &'a &'a ActionRow>, pct: u32) -> i64 {
+    let mut per_contributor: HashMap<TextId, u64> = HashMap::new();
+    for row in actions {
+        *per_contributor.entry(row.contributor).or_default() += 1;
+    }
+    let total: u64 = per_contributor.values().sum();
+    let mut counts: Vec<u64> = per_contributor.into_values().collect();
+    counts.sort_unstable_by(|a, b| b.cmp(a));
+    let mut covered = 0;
+    for (n, count) in counts.iter().enumerate() {
+        covered += count;
+        if covered * 100 >= u64::from(pct) * total {
+            return n as i64 + 1;
+        }
+    }
+    0
+}
+
+/// Seconds since the epoch at the start of `date` (00:00 UTC).
+fn start_of(date: NaiveDate) -> i64 {
+    date.and_hms_opt(0, 0, 0).expect("midnight exists").and_utc().timestamp()
 }
 
 #[cfg(test)]
@@ -467,5 +551,44 @@ mod tests {
         let all = bus_factor(&rows, &monthly(&[], ChartId::BusFactor), d("2025-01-01"));
         assert_eq!(all.categories, ["carol", "alice", "bob", "dan"]);
         assert_eq!(all.series[0].values, [3, 2, 2, 2]);
+    }
+
+    #[test]
+    fn the_lottery_factor_per_calendar_window_with_the_last_one_partial() {
+        // Windows of 2 months every 2 months, threshold 50 %. Jan-Feb: commits 3 by 1, 1 by
+        // 2, 1 by 3 (5 in all: contributor 1 alone covers 60 %, so 1). Mar-Apr: commits 1 by
+        // each of 1, 2 (2 in all: 1 covers exactly 50 %, so 1) and issues opened 1 each by 4,
+        // 5, 6 (3 in all: one covers 33 %, two 67 %, so 2). Today is Apr 10: Mar-Apr ends
+        // after it, so it is partial.
+        let mut spec = vec![];
+        for (who, time, kind) in [
+            (1, "2024-01-01 00:00:00", action::COMMIT),
+            (1, "2024-01-20 00:00:00", action::COMMIT),
+            (1, "2024-02-29 23:59:59", action::COMMIT),
+            (2, "2024-02-01 00:00:00", action::COMMIT),
+            (3, "2024-02-02 00:00:00", action::COMMIT),
+            (1, "2024-03-01 00:00:00", action::COMMIT),
+            (2, "2024-04-01 00:00:00", action::COMMIT),
+            (4, "2024-03-02 00:00:00", action::ISSUE_OPENED),
+            (5, "2024-03-03 00:00:00", action::ISSUE_OPENED),
+            (6, "2024-03-04 00:00:00", action::ISSUE_OPENED),
+        ] {
+            spec.push(with_kinds(actions(&[(10, who, time, false)]), &[kind]).remove(0));
+        }
+        let controls = monthly(&[("window_months", "2"), ("step_months", "2")], ChartId::LotteryFactor);
+        let out = lottery_factor(&spec, &controls, d("2024-04-10"));
+        assert_eq!(out.categories, ["2024-01 to 2024-02", "2024-03 to 2024-04 (partial)"]);
+        let series = |name: &str| out.series.iter().find(|s| s.name == name).unwrap().values.clone();
+        assert_eq!(series("commit"), [1, 1]);
+        assert_eq!(series("issue_opened"), [0, 2]);
+        assert_eq!(series("pr_review"), [0, 0]);
+        assert_eq!(out.series.iter().map(|s| s.name.as_str()).collect::<Vec<_>>(), LOTTERY_KINDS.map(|k| k.1));
+        // 95 % needs all three January commit authors.
+        let strict =
+            monthly(&[("window_months", "2"), ("step_months", "2"), ("threshold_pct", "95")], ChartId::LotteryFactor);
+        assert_eq!(lottery_factor(&spec, &strict, d("2025-01-01")).series[0].values, [3, 2]);
+        // Overlapping windows: 2 months every month gives Jan-Feb, Feb-Mar, Mar-Apr, Apr-May.
+        let overlapping = monthly(&[("window_months", "2"), ("step_months", "1")], ChartId::LotteryFactor);
+        assert_eq!(lottery_factor(&spec, &overlapping, d("2025-01-01")).categories.len(), 4);
     }
 }
