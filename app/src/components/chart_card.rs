@@ -1,8 +1,6 @@
 use std::time::Duration;
 
-use charts::{
-    chart_svg, encode_query_value, AppError, ChartControls, ChartId, ChartReply, ChartSize, Control, Interval,
-};
+use charts::{chart_svg, encode_query_value, AppError, ChartControls, ChartId, ChartReply, ChartSize, Control};
 use leptos::prelude::*;
 
 use crate::{
@@ -300,6 +298,7 @@ fn seconds(ms: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use charts::Interval;
     use chrono::NaiveDate;
 
     #[test]
