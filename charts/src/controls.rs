@@ -167,16 +167,14 @@ impl ChartControls {
     pub fn from_params<'a>(chart: ChartId, get: impl Fn(&str) -> Option<&'a str>) -> Result<Self, ControlError> {
         let mut controls = ChartControls::for_chart(chart);
         if let Some(text) = get(Control::Interval.param()) {
-            controls.interval = text.parse().map_err(|e: crate::ParseIntervalError| ControlError(e.to_string()))?;
+            // The message names the intervals this chart offers, not every interval there is.
             let allowed = chart.spec().intervals;
-            if chart.controls().contains(&Control::Interval) && !allowed.contains(&controls.interval) {
+            let offered =
+                |interval: &Interval| !chart.controls().contains(&Control::Interval) || allowed.contains(interval);
+            controls.interval = text.parse().ok().filter(offered).ok_or_else(|| {
                 let names: Vec<&str> = allowed.iter().map(|i| i.as_str()).collect();
-                return Err(ControlError(format!(
-                    "interval must be {} for {} (got {text:?})",
-                    names.join(", "),
-                    chart.slug()
-                )));
-            }
+                ControlError(format!("interval must be {} for {} (got {text:?})", names.join(", "), chart.slug()))
+            })?;
         }
         if let Some(text) = get(BOTS_PARAM) {
             controls.hide_bots = match text {

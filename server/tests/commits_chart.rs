@@ -130,7 +130,8 @@ async fn bad_parameters_get_a_clear_400() {
     let cases = [
         ("", "no repositories given"),
         ("repos=10,x", "\"x\" is not a repository id"),
-        ("repos=10&interval=fortnight", "interval must be one of day, week, month, year"),
+        ("repos=10&interval=fortnight", "interval must be day, week, month, year for commits-over-time"),
+        ("repos=10&interval=quarter", "interval must be day, week, month, year for commits-over-time"),
         ("repos=10&format=xml", "format must be json, csv or svg"),
         ("repo=10", "unknown parameter \"repo\""),
     ];
