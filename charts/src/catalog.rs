@@ -20,6 +20,8 @@ pub enum Layout {
     Lines,
     /// One pie of the first series' values, a slice per category.
     Pie,
+    /// One circle per point: x and size on a log(1 + value) scale, y as the data says.
+    Scatter,
 }
 
 /// A chart's row in the registry.
@@ -329,6 +331,28 @@ chart_registry! {
                 PR comment and PR review series). Actions Augur could not tie to a contributor are \
                 left out.",
     }
+    ProjectVelocity {
+        slug: "project-velocity",
+        title: "Project velocity",
+        layout: Layout::Scatter,
+        controls: &[
+            Control::WeightIssueOpened,
+            Control::WeightIssueClosed,
+            Control::WeightPrOpened,
+            Control::WeightPrMerged,
+            Control::WeightPrClosed,
+            Control::View,
+        ],
+        choices: &[Choice { value: "linear", label: "Linear y" }, Choice { value: "log", label: "Log y" }],
+        x_axis: "Commits (log scale)",
+        about: "One point per repository of the selection, by its id and labelled owner/name, so two \
+                repositories of the same name stay apart: x its commits in the date range, y its \
+                issue and pull request actions weighted by kind (the weights, 0 to 1, start at \
+                8Knot's), the circle's size its distinct contributors. x and size are drawn as \
+                log(1 + value) so one commit or one contributor stays visible; y linear or log. A \
+                kind with no actions counts as zero. The chart compares repositories: it needs \
+                two at least.",
+    }
     ContributorsByAction {
         slug: "contributors-by-action",
         title: "Contributors by action type",
@@ -388,7 +412,7 @@ pub const PAGES: &[PageSpec] = &[
         path: "/chaoss",
         title: "CHAOSS",
         intro: "CHAOSS metrics of the selection: how much of the work rests on a few people.",
-        charts: &[ChartId::BusFactor],
+        charts: &[ChartId::ProjectVelocity, ChartId::BusFactor],
     },
 ];
 

@@ -34,6 +34,12 @@ pub enum Control {
     StepMonths,
     /// The share of a kind of action the fewest contributors must cover.
     ThresholdPct,
+    /// Project velocity's weights of each kind of issue and PR action, 0 to 1 in tenths.
+    WeightIssueOpened,
+    WeightIssueClosed,
+    WeightPrOpened,
+    WeightPrMerged,
+    WeightPrClosed,
 }
 
 impl Control {
@@ -54,6 +60,11 @@ impl Control {
             Control::WindowMonths => "window_months",
             Control::StepMonths => "step_months",
             Control::ThresholdPct => "threshold_pct",
+            Control::WeightIssueOpened => "weight_issue_opened",
+            Control::WeightIssueClosed => "weight_issue_closed",
+            Control::WeightPrOpened => "weight_pr_open",
+            Control::WeightPrMerged => "weight_pr_merged",
+            Control::WeightPrClosed => "weight_pr_closed",
         }
     }
 
@@ -73,6 +84,11 @@ impl Control {
             Control::WindowMonths => "Window months",
             Control::StepMonths => "Step months",
             Control::ThresholdPct => "Threshold %",
+            Control::WeightIssueOpened => "Issue opened weight",
+            Control::WeightIssueClosed => "Issue closed weight",
+            Control::WeightPrOpened => "PR opened weight",
+            Control::WeightPrMerged => "PR merged weight",
+            Control::WeightPrClosed => "PR closed weight",
         }
     }
 
@@ -87,7 +103,48 @@ impl Control {
             Control::TopK => (2, 100),
             Control::WindowMonths | Control::StepMonths => (1, 12),
             Control::ThresholdPct => (10, 95),
+            Control::WeightIssueOpened
+            | Control::WeightIssueClosed
+            | Control::WeightPrOpened
+            | Control::WeightPrMerged
+            | Control::WeightPrClosed => (0, 10),
         }
+    }
+}
+
+impl Control {
+    /// Whether the control's number counts tenths: shown, parsed and written as 0.0 to 1.0.
+    pub fn in_tenths(self) -> bool {
+        matches!(
+            self,
+            Control::WeightIssueOpened
+                | Control::WeightIssueClosed
+                | Control::WeightPrOpened
+                | Control::WeightPrMerged
+                | Control::WeightPrClosed
+        )
+    }
+
+    /// A value as URLs, the API and the control show it.
+    pub fn format_value(self, value: u32) -> String {
+        if self.in_tenths() {
+            format!("{}.{}", value / 10, value % 10)
+        } else {
+            value.to_string()
+        }
+    }
+
+    /// A value typed or passed in, if it is one this control takes.
+    pub fn parse_value(self, text: &str) -> Option<u32> {
+        let (low, high) = self.range();
+        let value = if self.in_tenths() {
+            let number: f64 = text.trim().parse().ok()?;
+            let tenths = (number * 10.0).round();
+            ((number * 10.0 - tenths).abs() < 1e-6 && tenths >= 0.0).then_some(tenths as u32)?
+        } else {
+            text.trim().parse::<u32>().ok()?
+        };
+        (low..=high).contains(&value).then_some(value)
     }
 }
 
@@ -119,6 +176,12 @@ pub struct ChartControls {
     pub window_months: u32,
     pub step_months: u32,
     pub threshold_pct: u32,
+    /// Tenths, as [`Control::in_tenths`] says.
+    pub weight_issue_opened: u32,
+    pub weight_issue_closed: u32,
+    pub weight_pr_opened: u32,
+    pub weight_pr_merged: u32,
+    pub weight_pr_closed: u32,
 }
 
 impl Default for ChartControls {
@@ -140,6 +203,12 @@ impl Default for ChartControls {
             window_months: 6,
             step_months: 6,
             threshold_pct: 50,
+            // 8Knot's defaults.
+            weight_issue_opened: 3,
+            weight_issue_closed: 4,
+            weight_pr_opened: 5,
+            weight_pr_merged: 7,
+            weight_pr_closed: 2,
         }
     }
 }
@@ -197,14 +266,20 @@ impl ChartControls {
             Control::WindowMonths,
             Control::StepMonths,
             Control::ThresholdPct,
+            Control::WeightIssueOpened,
+            Control::WeightIssueClosed,
+            Control::WeightPrOpened,
+            Control::WeightPrMerged,
+            Control::WeightPrClosed,
         ] {
             if let Some(text) = get(control.param()) {
-                let (low, high) = control.range();
-                let value = text.trim().parse::<u32>().ok().filter(|v| (low..=high).contains(v)).ok_or_else(|| {
-                    ControlError(format!(
-                        "{} must be a whole number from {low} to {high} (got {text:?})",
-                        control.param()
-                    ))
+                let value = control.parse_value(text).ok_or_else(|| {
+                    let (low, high) = control.range();
+                    ControlError(if control.in_tenths() {
+                        format!("{} must be a number from 0 to 1 in steps of 0.1 (got {text:?})", control.param())
+                    } else {
+                        format!("{} must be a whole number from {low} to {high} (got {text:?})", control.param())
+                    })
                 })?;
                 controls.set_number(control, value);
             }
@@ -266,6 +341,11 @@ impl ChartControls {
             Control::WindowMonths => self.window_months,
             Control::StepMonths => self.step_months,
             Control::ThresholdPct => self.threshold_pct,
+            Control::WeightIssueOpened => self.weight_issue_opened,
+            Control::WeightIssueClosed => self.weight_issue_closed,
+            Control::WeightPrOpened => self.weight_pr_opened,
+            Control::WeightPrMerged => self.weight_pr_merged,
+            Control::WeightPrClosed => self.weight_pr_closed,
         }
     }
 
@@ -283,6 +363,11 @@ impl ChartControls {
             Control::WindowMonths => Some(&mut self.window_months),
             Control::StepMonths => Some(&mut self.step_months),
             Control::ThresholdPct => Some(&mut self.threshold_pct),
+            Control::WeightIssueOpened => Some(&mut self.weight_issue_opened),
+            Control::WeightIssueClosed => Some(&mut self.weight_issue_closed),
+            Control::WeightPrOpened => Some(&mut self.weight_pr_opened),
+            Control::WeightPrMerged => Some(&mut self.weight_pr_merged),
+            Control::WeightPrClosed => Some(&mut self.weight_pr_closed),
             Control::Interval | Control::View | Control::Action => None,
         }
     }
@@ -341,7 +426,7 @@ impl ChartControls {
             chart.controls().iter().filter(|c| !matches!(c, Control::Interval | Control::View | Control::Action))
         {
             if relevant.number(*control) != defaults.number(*control) {
-                params.push((control.param(), relevant.number(*control).to_string()));
+                params.push((control.param(), control.format_value(relevant.number(*control))));
             }
         }
         params
@@ -409,6 +494,19 @@ mod tests {
         assert_eq!(controls.choice, 0);
         assert_eq!(controls.choice_of(ChartId::CommitsOverTime), "");
         assert!(controls.to_params(ChartId::CommitsOverTime).is_empty());
+    }
+
+    #[test]
+    fn weights_are_tenths_from_0_to_1() {
+        assert_eq!(Control::WeightPrMerged.parse_value("0.7"), Some(7));
+        assert_eq!(Control::WeightPrMerged.parse_value("1"), Some(10));
+        assert_eq!(Control::WeightPrMerged.parse_value("0"), Some(0));
+        for bad in ["0.75", "1.1", "-0.1", "x"] {
+            assert_eq!(Control::WeightPrMerged.parse_value(bad), None, "{bad}");
+        }
+        assert_eq!(Control::WeightPrMerged.format_value(7), "0.7");
+        assert_eq!(Control::WeightPrMerged.format_value(10), "1.0");
+        assert_eq!(Control::TopK.format_value(12), "12");
     }
 
     #[test]

@@ -22,18 +22,51 @@ impl Categories {
     }
 }
 
+/// One point per repository of a scatter chart.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Points {
+    pub points: Vec<Point>,
+    /// The y axis is logarithmic.
+    pub log_y: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Point {
+    /// The repository's id; two repositories of the same name stay two points.
+    pub id: i64,
+    /// `owner/name`, filled in by the web tier from its repository index.
+    pub label: String,
+    pub x: f64,
+    pub y: f64,
+    pub size: f64,
+}
+
+impl Points {
+    /// The data as CSV: one row per point.
+    pub fn to_csv(&self) -> String {
+        let mut out = String::from("id,label,x,y,size\n");
+        for p in &self.points {
+            out.push_str(&format!("{},{},{},{},{}\n", p.id, csv_field(&p.label), p.x, p.y, p.size));
+        }
+        out
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum ChartData {
     Periods(TimeSeries),
     Categories(Categories),
+    Points(Points),
 }
 
 impl ChartData {
+    /// The named series (none for a scatter chart).
     pub fn series(&self) -> &[Series] {
         match self {
             ChartData::Periods(ts) => &ts.series,
             ChartData::Categories(c) => &c.series,
+            ChartData::Points(_) => &[],
         }
     }
 
@@ -42,18 +75,23 @@ impl ChartData {
         match self {
             ChartData::Periods(ts) => ts.periods.iter().map(|p| crate::render::period_label(*p, interval)).collect(),
             ChartData::Categories(c) => c.categories.clone(),
+            ChartData::Points(p) => p.points.iter().map(|p| p.label.clone()).collect(),
         }
     }
 
     /// True when there is nothing to draw: no period or category, or only zeros.
     pub fn has_no_values(&self) -> bool {
-        self.series().iter().all(|s| s.values.iter().all(|v| *v == 0))
+        match self {
+            ChartData::Points(p) => p.points.is_empty(),
+            _ => self.series().iter().all(|s| s.values.iter().all(|v| *v == 0)),
+        }
     }
 
     pub fn to_csv(&self) -> String {
         match self {
             ChartData::Periods(ts) => ts.to_csv(),
             ChartData::Categories(c) => c.to_csv(),
+            ChartData::Points(p) => p.to_csv(),
         }
     }
 
@@ -70,6 +108,12 @@ impl ChartData {
 impl From<TimeSeries> for ChartData {
     fn from(ts: TimeSeries) -> Self {
         ChartData::Periods(ts)
+    }
+}
+
+impl From<Points> for ChartData {
+    fn from(p: Points) -> Self {
+        ChartData::Points(p)
     }
 }
 
@@ -99,6 +143,18 @@ mod tests {
         );
         assert_eq!(serde_json::from_value::<ChartData>(json).unwrap(), cycle);
         assert_eq!(serde_json::from_value::<ChartData>(serde_json::to_value(&periods).unwrap()).unwrap(), periods);
+    }
+
+    #[test]
+    fn points_keep_their_shape_and_read_back_as_points() {
+        let data = ChartData::from(Points {
+            points: vec![Point { id: 7, label: "a/b".into(), x: 3.0, y: 1.5, size: 2.0 }],
+            log_y: true,
+        });
+        let json = serde_json::to_value(&data).unwrap();
+        assert_eq!(json["points"][0]["label"], "a/b");
+        assert_eq!(serde_json::from_value::<ChartData>(json).unwrap(), data);
+        assert_eq!(data.to_csv(), "id,label,x,y,size\n7,a/b,3,1.5,2\n");
     }
 
     #[test]

@@ -14,7 +14,7 @@ mod url;
 
 pub use catalog::{ChartId, ChartSpec, Choice, Layout, PageSpec, RepoEntry, CHARTS, PAGES};
 pub use controls::{ChartControls, Control, ControlError, BOTS_PARAM, FROM_PARAM, TO_PARAM};
-pub use data::{Categories, ChartData};
+pub use data::{Categories, ChartData, Point, Points};
 pub use error::AppError;
 pub use interval::{Interval, ParseIntervalError};
 pub use render::{chart_svg, ChartSize};

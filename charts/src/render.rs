@@ -1,7 +1,7 @@
 use chrono::{Datelike, NaiveDate};
 use plotters::prelude::*;
 
-use crate::{ChartData, ChartSpec, Interval, Layout, Series};
+use crate::{ChartData, ChartSpec, Interval, Layout, Point, Points, Series};
 
 /// Series colours in order; the first is the app's blue. Chosen to stay apart for
 /// the common forms of colour blindness (Okabe–Ito based).
@@ -34,8 +34,9 @@ impl Default for ChartSize {
 /// names a time series' periods.
 pub fn chart_svg(data: &ChartData, chart: &ChartSpec, interval: Interval, size: ChartSize) -> String {
     let mut svg = String::new();
-    let drawn = match chart.layout {
-        Layout::Pie => draw_pie(&mut svg, &data.labels(interval), data.series(), size),
+    let drawn = match (chart.layout, data) {
+        (_, ChartData::Points(points)) => draw_scatter(&mut svg, points, chart, size),
+        (Layout::Pie, _) => draw_pie(&mut svg, &data.labels(interval), data.series(), size),
         _ => draw(&mut svg, &data.labels(interval), data.series(), chart, size),
     };
     if let Err(error) = drawn {
@@ -52,6 +53,48 @@ pub fn chart_svg(data: &ChartData, chart: &ChartSpec, interval: Interval, size: 
 
 pub fn series_color(index: usize) -> RGBColor {
     PALETTE[index % PALETTE.len()]
+}
+
+/// One labelled circle per point. x is drawn as log10(1 + x), so a repository with one
+/// commit is not squashed against the axis; y likewise when the data asks for a log axis;
+/// a circle's radius grows with log(1 + size).
+fn draw_scatter(svg: &mut String, points: &Points, spec: &ChartSpec, size: ChartSize) -> Result<(), String> {
+    let log1p10 = |v: f64| (1.0 + v.max(0.0)).log10();
+    let x_of = |p: &Point| log1p10(p.x);
+    let y_of = |p: &Point| if points.log_y { log1p10(p.y) } else { p.y };
+    let top = |values: &mut dyn Iterator<Item = f64>| values.fold(0.0f64, f64::max).max(1.0) * 1.15;
+    let (x_max, y_max) = (top(&mut points.points.iter().map(x_of)), top(&mut points.points.iter().map(y_of)));
+    let root = SVGBackend::with_string(svg, (size.width, size.height)).into_drawing_area();
+    root.fill(&WHITE).map_err(|e| e.to_string())?;
+    let mut chart = ChartBuilder::on(&root)
+        .margin(12)
+        .x_label_area_size(48)
+        .y_label_area_size(64)
+        .build_cartesian_2d(0f64..x_max, 0f64..y_max)
+        .map_err(|e| e.to_string())?;
+    let unlog = |v: &f64| format!("{:.0}", 10f64.powf(*v) - 1.0);
+    let plain = |v: &f64| format!("{v:.0}");
+    let y_format: &dyn Fn(&f64) -> String = if points.log_y { &unlog } else { &plain };
+    chart
+        .configure_mesh()
+        .bold_line_style(RGBColor(225, 228, 232))
+        .light_line_style(TRANSPARENT)
+        .x_label_formatter(&unlog)
+        .y_label_formatter(y_format)
+        .x_desc(spec.x_axis)
+        .y_desc(if points.log_y { "Weighted actions (log scale)" } else { "Weighted actions" })
+        .label_style(AXIS_FONT)
+        .axis_desc_style(AXIS_FONT)
+        .draw()
+        .map_err(|e| e.to_string())?;
+    for (index, point) in points.points.iter().enumerate() {
+        let color = series_color(index);
+        let radius = 4 + (3.0 * (1.0 + point.size.max(0.0)).ln()).round() as i32;
+        let at = (x_of(point), y_of(point));
+        chart.draw_series([Circle::new(at, radius, color.mix(0.7).filled())]).map_err(|e| e.to_string())?;
+        chart.draw_series([Text::new(point.label.clone(), at, AXIS_FONT.into_font())]).map_err(|e| e.to_string())?;
+    }
+    root.present().map_err(|e| e.to_string())
 }
 
 /// A pie of the first series, one slice per label with a value above zero, from twelve
@@ -102,7 +145,7 @@ fn draw(
         Layout::Bars { lines } => lines.contains(&name),
         Layout::Stacked => false,
         Layout::Lines => true,
-        Layout::Pie => false,
+        Layout::Pie | Layout::Scatter => false,
     };
     let value = |s: usize, i: usize| series[s].values.get(i).copied().unwrap_or(0);
     let top = (0..n)
@@ -302,6 +345,18 @@ mod tests {
         assert!(svg.contains("alice: 6 (60.0%)") && svg.contains("Other: 1 (10.0%)"), "{svg}");
         let empty = ChartData::from(Categories::default());
         assert!(!chart_svg(&empty, &spec(Layout::Pie), Interval::Month, ChartSize::default()).contains("could not"));
+    }
+
+    #[test]
+    fn a_scatter_draws_a_labelled_circle_per_point() {
+        let point = |id, label: &str, x, y, size| Point { id, label: label.into(), x, y, size };
+        let data = ChartData::from(Points {
+            points: vec![point(1, "chaoss/augur", 120.0, 40.5, 12.0), point(2, "other/augur", 1.0, 0.0, 1.0)],
+            log_y: true,
+        });
+        let svg = chart_svg(&data, &spec(Layout::Scatter), Interval::Month, ChartSize::default());
+        assert_eq!(svg.matches("<circle").count(), 2, "{svg}");
+        assert!(svg.contains("chaoss/augur") && svg.contains("other/augur") && svg.contains("log scale"), "{svg}");
     }
 
     #[test]

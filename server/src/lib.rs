@@ -64,7 +64,11 @@ impl Application {
         let addr: SocketAddr = leptos_options.site_addr;
         let search = LiveIndex::new();
         let search_refresh = search.clone().spawn_refresh(db, settings.search_refresh);
-        let state = AppState { leptos_options, charts: Arc::new(ChartService::new(cache, jobs, settings)), search };
+        let state = AppState {
+            leptos_options,
+            charts: Arc::new(ChartService::new(cache, jobs, settings).with_repo_names(search.clone())),
+            search,
+        };
         let listener = TcpListener::bind(addr).await.with_context(|| format!("could not listen on {addr}"))?;
         Ok(Application { listener, router: router(state), search_refresh })
     }

@@ -1,6 +1,8 @@
 use std::time::Duration;
 
-use charts::{chart_svg, encode_query_value, AppError, ChartControls, ChartId, ChartReply, ChartSize, Control};
+use charts::{
+    chart_svg, encode_query_value, AppError, ChartControls, ChartData, ChartId, ChartReply, ChartSize, Control,
+};
 use leptos::prelude::*;
 
 use crate::{
@@ -153,13 +155,15 @@ fn ControlInput(chart: ChartId, control: Control, own: RwSignal<ChartControls>) 
                 id=id
                 type="number"
                 name=control.param()
-                min=low
-                max=high
-                prop:value=move || own.with(|c| c.number(control)).to_string()
+                min=control.format_value(low)
+                max=control.format_value(high)
+                step=if control.in_tenths() { "0.1" } else { "1" }
+                prop:value=move || own.with(|c| control.format_value(c.number(control)))
                 on:change=move |ev| {
                     // Out-of-range typing snaps to the nearest allowed value.
-                    if let Ok(value) = event_target_value(&ev).trim().parse::<i64>() {
-                        let value = value.clamp(i64::from(low), i64::from(high)) as u32;
+                    if let Ok(typed) = event_target_value(&ev).trim().parse::<f64>() {
+                        let scaled = if control.in_tenths() { typed * 10.0 } else { typed };
+                        let value = scaled.round().clamp(f64::from(low), f64::from(high)) as u32;
                         own.update(|c| c.set_number(control, value));
                     }
                 }
@@ -198,6 +202,17 @@ fn ChartBody(
         .into_any(),
         Ok(Some(ChartReply::Ready { computed_at, data })) => {
             let as_of = format!("Data as of {}", computed_at.format("%Y-%m-%d %H:%M UTC"));
+            if let ChartData::Points(points) = &data {
+                if points.points.len() < 2 {
+                    return view! {
+                        <p class="status empty" data-state="ready" data-empty="true">
+                            "This chart compares repositories: pick at least two that have activity in the date range."
+                        </p>
+                        <p class="as-of">{as_of}</p>
+                    }
+                    .into_any();
+                }
+            }
             if data.has_no_values() {
                 view! {
                     <p class="status empty" data-state="ready" data-empty="true">

@@ -21,6 +21,8 @@ pub struct ChartService {
     cache: Cache,
     jobs: JobQueue,
     settings: Settings,
+    /// Names the repositories of charts that draw one point per repository.
+    repos: Option<crate::web::search::LiveIndex>,
 }
 
 /// A dependency of the web tier is down. The message is for users; the raw cause goes to
@@ -51,7 +53,26 @@ impl From<ServiceError> for AppError {
 
 impl ChartService {
     pub fn new(cache: Cache, jobs: JobQueue, settings: Settings) -> Self {
-        ChartService { cache, jobs, settings }
+        ChartService { cache, jobs, settings, repos: None }
+    }
+
+    /// Labels scatter points owner/name from this index (else "repository <id>").
+    pub fn with_repo_names(mut self, index: crate::web::search::LiveIndex) -> Self {
+        self.repos = Some(index);
+        self
+    }
+
+    /// A ready answer with its points named by repository.
+    fn labelled(&self, mut reply: ChartReply) -> ChartReply {
+        if let ChartReply::Ready { data: charts::ChartData::Points(points), .. } = &mut reply {
+            let index = self.repos.as_ref().map(|repos| repos.current());
+            for point in &mut points.points {
+                let entry = index.as_ref().and_then(|index| index.repo(point.id));
+                point.label =
+                    entry.map_or_else(|| format!("repository {}", point.id), |e| charts::repo_slug(&e.url).to_owned());
+            }
+        }
+        reply
     }
 
     pub fn cache(&self) -> &Cache {
@@ -93,7 +114,7 @@ impl ChartService {
             }
             if let Some(entry) = self.cached_result(query, repos, &key).await? {
                 METRICS.cache_hit(chart.slug());
-                let reply = ready(chart, entry, controls, today);
+                let reply = self.labelled(ready(chart, entry, controls, today));
                 if !matches!(reply, ChartReply::Ready { .. }) {
                     return Ok(ChartAnswer::Other(reply));
                 }
