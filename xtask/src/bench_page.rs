@@ -1,22 +1,28 @@
-//! `cargo xtask bench-page`: the whole Contributions page for one org. Cold: every repo of
-//! the org dropped from the cache, then all of the page's charts asked for at once through
-//! the JSON API until each is ready. Warm: the server-side render of the page, timed to the
-//! last byte of the streamed HTML.
+//! `cargo xtask bench-page`: one page of the registry (the Contributions page unless told)
+//! for one org. Cold: every repo of the org dropped from the cache, then all of the page's
+//! charts asked for at once through the JSON API until each is ready. Warm: the server-side
+//! render of the page, timed to the last byte of the streamed HTML.
 
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context};
-use charts::ChartId;
+use charts::PageSpec;
 use explorer::{Cache, Settings};
 
 pub struct PageBench {
     pub base_url: String,
     pub org: String,
     pub requests: usize,
+    /// The page's path, as the registry has it.
+    pub page: String,
 }
 
 pub async fn run(bench: PageBench, settings: &Settings) -> anyhow::Result<()> {
     let base = bench.base_url.trim_end_matches('/');
+    let spec = PageSpec::at(&bench.page).with_context(|| {
+        let paths: Vec<&str> = charts::PAGES.iter().map(|p| p.path).collect();
+        format!("no page at {:?}; pages: {}", bench.page, paths.join(", "))
+    })?;
     let db = sqlx::PgPool::connect(&settings.database_url).await.context("could not connect to DATABASE_URL")?;
     let repos: Vec<i64> = sqlx::query_scalar(
         "SELECT r.repo_id FROM augur_data.repo r JOIN augur_data.repo_groups g USING (repo_group_id)
@@ -38,7 +44,8 @@ pub async fn run(bench: PageBench, settings: &Settings) -> anyhow::Result<()> {
     // Cold: every chart asked for at once, as the page does; each polled until ready.
     let client = reqwest::Client::new();
     let started = Instant::now();
-    let cold: Vec<_> = ChartId::ALL
+    let cold: Vec<_> = spec
+        .charts
         .iter()
         .map(|chart| {
             let (client, url) = (client.clone(), format!("{base}/api/v1/charts/{}?repos={ids}", chart.slug()));
@@ -46,16 +53,22 @@ pub async fn run(bench: PageBench, settings: &Settings) -> anyhow::Result<()> {
         })
         .collect();
     let mut ready_at = Vec::new();
-    for (chart, task) in ChartId::ALL.iter().zip(cold) {
+    for (chart, task) in spec.charts.iter().zip(cold) {
         ready_at.push((chart.slug(), task.await??));
     }
-    println!("org {} ({} repos): cold, all {} charts at once", bench.org, repos.len(), ChartId::ALL.len());
+    println!(
+        "{} for org {} ({} repos): cold, all {} charts at once",
+        spec.path,
+        bench.org,
+        repos.len(),
+        spec.charts.len()
+    );
     for (slug, at) in &ready_at {
         println!("  {slug:<26} ready after {:>8.1} ms", at.as_secs_f64() * 1e3);
     }
 
     // Warm: the page rendered on the server, to the last byte.
-    let page = format!("{base}/?repos={ids}");
+    let page = format!("{base}{}?repos={ids}", spec.path);
     let mut times = Vec::with_capacity(bench.requests);
     let mut bytes = 0;
     for _ in 0..bench.requests {
@@ -64,8 +77,8 @@ pub async fn run(bench: PageBench, settings: &Settings) -> anyhow::Result<()> {
         times.push(started.elapsed());
         bytes = html.len();
         let drawn = html.matches("data-state=\"ready\"").count();
-        if drawn < ChartId::ALL.len() {
-            bail!("the page drew {drawn} of {} charts: is the cache warm?", ChartId::ALL.len());
+        if drawn < spec.charts.len() {
+            bail!("the page drew {drawn} of {} charts: is the cache warm?", spec.charts.len());
         }
     }
     times.sort();

@@ -54,11 +54,11 @@ enum Task {
         #[arg(long, value_name = "N", default_value_t = 200)]
         jobs: usize,
     },
-    /// Time the Contributions page of an org, cold and warm
+    /// Time a page of an org, cold and warm
     ///
-    /// Drops the org's repos from the cache, asks for every Contributions chart at once
-    /// until all are ready (cold), then times --requests server-side renders of the page
-    /// (warm). It reads DATABASE_URL (to list the org's repos), REDIS_URL and CACHE_KEY_PREFIX.
+    /// Drops the org's repos from the cache, asks for every chart of the page at once until
+    /// all are ready (cold), then times --requests server-side renders of the page (warm).
+    /// It reads DATABASE_URL (to list the org's repos), REDIS_URL and CACHE_KEY_PREFIX.
     BenchPage {
         /// The running web server, e.g. http://127.0.0.1:3000
         #[arg(long, value_name = "URL")]
@@ -67,6 +67,9 @@ enum Task {
         org: String,
         #[arg(long, value_name = "N", default_value_t = 100)]
         requests: usize,
+        /// The page's path, e.g. /contributors/behavior
+        #[arg(long, value_name = "PATH", default_value = "/")]
+        page: String,
     },
     /// Time the repo and org search index over a synthetic catalog in memory
     ///
@@ -114,8 +117,8 @@ async fn main() -> anyhow::Result<()> {
             let bench = xtask::bench::JobBench { base_url, repos: repos.ids().to_vec(), jobs: jobs.max(1) };
             xtask::bench::run_jobs(bench, &explorer::Settings::from_env()?).await
         }
-        Task::BenchPage { base_url, org, requests } => {
-            let bench = xtask::bench_page::PageBench { base_url, org, requests: requests.max(1) };
+        Task::BenchPage { base_url, org, requests, page } => {
+            let bench = xtask::bench_page::PageBench { base_url, org, requests: requests.max(1), page };
             xtask::bench_page::run(bench, &explorer::Settings::from_env()?).await
         }
         Task::BenchSearch { repos, orgs, queries } => {
