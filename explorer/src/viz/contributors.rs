@@ -630,6 +630,18 @@ mod tests {
         let strict =
             monthly(&[("window_months", "2"), ("step_months", "2"), ("threshold_pct", "95")], ChartId::LotteryFactor);
         assert_eq!(lottery_factor(&spec, &strict, d("2025-01-01")).series[0].values, [3, 2]);
+        // PR comments and reviews each land in their own series (8Knot swaps the two).
+        let mut talk = with_kinds(actions(&[(10, 7, "2024-01-05 00:00:00", false)]), &[action::PR_COMMENT]);
+        talk.extend(with_kinds(actions(&[(10, 8, "2024-01-06 00:00:00", false)]), &[action::PR_COMMENT]));
+        talk.extend(with_kinds(actions(&[(10, 9, "2024-01-07 00:00:00", false)]), &[action::PR_REVIEW]));
+        let out = lottery_factor(&talk, &controls, d("2025-01-01"));
+        let series = |name: &str| out.series.iter().find(|s| s.name == name).unwrap().values.clone();
+        assert_eq!((series("pr_comment"), series("pr_review")), (vec![1], vec![1]));
+        let strict =
+            monthly(&[("window_months", "2"), ("step_months", "2"), ("threshold_pct", "95")], ChartId::LotteryFactor);
+        let out = lottery_factor(&talk, &strict, d("2025-01-01"));
+        let series = |name: &str| out.series.iter().find(|s| s.name == name).unwrap().values.clone();
+        assert_eq!((series("pr_comment"), series("pr_review")), (vec![2], vec![1]));
         // Overlapping windows: 2 months every month gives Jan-Feb, Feb-Mar, Mar-Apr, Apr-May.
         let overlapping = monthly(&[("window_months", "2"), ("step_months", "1")], ChartId::LotteryFactor);
         assert_eq!(lottery_factor(&spec, &overlapping, d("2025-01-01")).categories.len(), 4);

@@ -63,16 +63,9 @@ impl ChartService {
     }
 
     /// A ready answer with its points named by repository.
-    fn labelled(&self, mut reply: ChartReply) -> ChartReply {
-        if let ChartReply::Ready { data: charts::ChartData::Points(points), .. } = &mut reply {
-            let index = self.repos.as_ref().map(|repos| repos.current());
-            for point in &mut points.points {
-                let entry = index.as_ref().and_then(|index| index.repo(point.id));
-                point.label =
-                    entry.map_or_else(|| format!("repository {}", point.id), |e| charts::repo_slug(&e.url).to_owned());
-            }
-        }
-        reply
+    fn labelled(&self, reply: ChartReply) -> ChartReply {
+        let index = self.repos.as_ref().map(|repos| repos.current());
+        label_points(reply, index.as_deref())
     }
 
     pub fn cache(&self) -> &Cache {
@@ -309,6 +302,21 @@ async fn logged<T>(
     .await
 }
 
+/// Names each scatter point owner/name by its repository id, so two repositories of the
+/// same name in two orgs stay two labelled points; "repository <id>" when the index does not
+/// know the id (yet).
+fn label_points(mut reply: ChartReply, index: Option<&crate::web::search::SearchIndex>) -> ChartReply {
+    if let ChartReply::Ready { data: charts::ChartData::Points(points), .. } = &mut reply {
+        for point in &mut points.points {
+            point.label = match index.and_then(|index| index.repo(point.id)) {
+                Some(entry) => charts::repo_slug(&entry.url).to_owned(),
+                None => format!("repository {}", point.id),
+            };
+        }
+    }
+    reply
+}
+
 /// Unique per enqueue, and readable in Redis next to the cache key it serves.
 fn new_job_id(key: &ResultKey) -> String {
     let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0);
@@ -361,6 +369,23 @@ fn ready(chart: ChartId, entry: CachedResult, controls: &ChartControls, today: N
 mod tests {
     use super::*;
     use crate::augur::queries::Commits;
+
+    #[test]
+    fn points_are_named_by_repository_id_even_when_two_repos_share_a_name() {
+        let entry = |id, url: &str| charts::RepoEntry { id, url: url.into(), org: String::new() };
+        let index = crate::web::search::SearchIndex::new(vec![
+            entry(1, "https://github.com/chaoss/augur"),
+            entry(2, "https://github.com/someone/augur"),
+        ]);
+        let point = |id| charts::Point { id, label: String::new(), x: 1.0, y: 1.0, size: 1.0 };
+        let points = charts::Points { points: vec![point(2), point(1), point(3)], log_y: false };
+        let reply = ChartReply::Ready { computed_at: chrono::Utc::now(), data: points.into() };
+        let ChartReply::Ready { data: charts::ChartData::Points(named), .. } = label_points(reply, Some(&index)) else {
+            panic!("still points");
+        };
+        let labels: Vec<&str> = named.points.iter().map(|p| p.label.as_str()).collect();
+        assert_eq!(labels, ["someone/augur", "chaoss/augur", "repository 3"]);
+    }
 
     #[test]
     fn job_ids_survive_the_queue_unchanged() {
