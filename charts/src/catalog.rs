@@ -411,7 +411,8 @@ pub const PAGES: &[PageSpec] = &[
     PageSpec {
         path: "/chaoss",
         title: "CHAOSS",
-        intro: "CHAOSS metrics of the selection: how much of the work rests on a few people.",
+        intro: "CHAOSS metrics of the selection: how fast each repository moves, and how much of the \
+                work rests on a few people.",
         charts: &[ChartId::ProjectVelocity, ChartId::BusFactor],
     },
 ];
