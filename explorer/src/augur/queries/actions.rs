@@ -19,7 +19,8 @@ pub mod action {
 /// One row per contributor action from `explorer_contributor_actions`, whose `created_at`
 /// is a timestamptz (read with `EXTRACT(EPOCH ...)`, independent of the session time zone).
 /// Actions in the future or at Augur's 1970 placeholder are left out. The contributor is
-/// the resolved Augur id, empty when Augur could not resolve one (mostly commits by emails
+/// the resolved Augur id as PostgreSQL's 64-bit hash of it (computed there, so a million
+/// uuids never cross the wire as text), 0 when Augur could not resolve one (mostly commits by emails
 /// without a GitHub account): such actions count as contributions but never as a
 /// contributor. The login is the view's (Augur's `cntrb_login`), else the GitHub login. The
 /// view has no index leading on its own order, so rows are sorted by repo and time here.
@@ -27,11 +28,12 @@ pub struct ContributorActions;
 
 impl AugurQuery for ContributorActions {
     const NAME: &'static str = "contributor_actions";
-    const VERSION: u32 = 1;
+    const VERSION: u32 = 2;
     type Row = ActionRow;
     const SQL: &'static str = "
 SELECT a.repo_id,
-       COALESCE(a.cntrb_id::text, '') AS contributor,
+       CASE WHEN a.cntrb_id IS NULL THEN 0
+            ELSE COALESCE(NULLIF(hashtextextended(a.cntrb_id::text, 0), 0), 1) END AS contributor,
        EXTRACT(EPOCH FROM a.created_at)::bigint AS at,
        CASE
            WHEN a.action = 'commit' THEN 1
@@ -60,7 +62,7 @@ query_row! {
     pub struct ActionRow {
         pub repo_id: i64,
         /// [`TextId::NONE`] for an unresolved contributor.
-        #[sqlx(try_from = "String")]
+        #[sqlx(try_from = "i64")]
         pub contributor: TextId,
         /// Seconds since the epoch, UTC.
         pub at: i64,

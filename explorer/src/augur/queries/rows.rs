@@ -95,6 +95,13 @@ impl From<String> for TextId {
     }
 }
 
+/// An id the database computed: 0 stays none.
+impl From<i64> for TextId {
+    fn from(id: i64) -> Self {
+        TextId(id)
+    }
+}
+
 impl ColumnValue for TextId {
     fn into_column(values: Vec<Self>) -> Column {
         Column::I64(values.into_iter().map(|id| id.0).collect())
