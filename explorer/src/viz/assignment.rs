@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use charts::{ChartControls, ChartId, Series, TimeSeries};
 use chrono::NaiveDate;
 
-use super::{draw, grid::date_of, grid::PeriodGrid, items::by_item, shown, spans::Spans, Transform};
+use super::{draw, grid::date_of, grid::PeriodGrid, in_range, items::by_item, shown, spans::Spans, Transform};
 use crate::augur::queries::{AssignmentRow, IssueAssignments, PrAssignments, ASSIGNED, NO_TIME, UNASSIGNED};
 
 pub(super) fn transforms() -> Vec<Transform> {
@@ -97,11 +97,9 @@ fn per_contributor(rows: &[AssignmentRow], controls: &ChartControls, today: Naiv
 
     // The threshold (and the order) go by the assignments in the date range, the ones
     // the chart shows; the series themselves cover every period.
-    let in_range =
-        |date: NaiveDate| controls.from.is_none_or(|from| date >= from) && controls.to.is_none_or(|to| date <= to);
     let mut totals: HashMap<&str, u32> = HashMap::new();
     for (login, at) in &events {
-        if in_range(date_of(*at)) {
+        if in_range(controls, *at) {
             *totals.entry(login).or_default() += 1;
         }
     }

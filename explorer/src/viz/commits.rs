@@ -3,7 +3,7 @@ use std::collections::HashSet;
 use charts::{Categories, ChartControls, ChartId, Series, TimeSeries};
 use chrono::{DateTime, Datelike, NaiveDate, Timelike};
 
-use super::{draw, shown, Transform};
+use super::{draw, in_range, shown, Transform};
 use crate::augur::queries::{CommitRow, Commits};
 
 pub(super) fn transforms() -> Vec<Transform> {
@@ -38,8 +38,7 @@ fn activity_cycle(rows: &[CommitRow], controls: &ChartControls, _today: NaiveDat
     let mut seen = HashSet::with_capacity(rows.len());
     for row in rows.iter().filter(|r| shown(controls, r.author_bot)).filter(|r| seen.insert(r.commit)) {
         let Some(at) = DateTime::from_timestamp(row.author_ts, 0) else { continue };
-        let day = at.date_naive();
-        if controls.from.is_some_and(|from| day < from) || controls.to.is_some_and(|to| day > to) {
+        if !in_range(controls, row.author_ts) {
             continue;
         }
         values[if by_hour { at.hour() as usize } else { at.weekday().num_days_from_monday() as usize }] += 1;

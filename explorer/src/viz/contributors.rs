@@ -10,7 +10,7 @@ use std::collections::{HashMap, HashSet};
 use charts::{Categories, ChartControls, ChartId, Interval, Point, Points, Series, TimeSeries};
 use chrono::{DateTime, Datelike, Months, NaiveDate};
 
-use super::{draw, grid::date_of, grid::PeriodGrid, shown, Transform};
+use super::{draw, grid::date_of, grid::PeriodGrid, in_range, shown, Transform};
 use crate::augur::queries::{action, ActionRow, ContributorActions, TextId};
 
 pub(super) fn transforms() -> Vec<Transform> {
@@ -207,13 +207,12 @@ fn contributors_by_action(rows: &[ActionRow], controls: &ChartControls, _today: 
 /// by id, so the same data always names the same people.
 fn bus_factor(rows: &[ActionRow], controls: &ChartControls, _today: NaiveDate) -> Categories {
     let actions = chosen_actions(controls, ChartId::BusFactor);
-    let in_range = |at: i64| {
-        let day = date_of(at);
-        controls.from.is_none_or(|from| day >= from) && controls.to.is_none_or(|to| day <= to)
-    };
     let mut counts: HashMap<TextId, (u32, &str)> = HashMap::new();
     for row in rows.iter().filter(|r| {
-        actions.contains(&r.action) && r.contributor != TextId::NONE && shown(controls, r.bot) && in_range(r.at)
+        actions.contains(&r.action)
+            && r.contributor != TextId::NONE
+            && shown(controls, r.bot)
+            && in_range(controls, r.at)
     }) {
         let entry = counts.entry(row.contributor).or_insert((0, row.login.as_str()));
         entry.0 += 1;
@@ -250,13 +249,9 @@ const LOTTERY_KINDS: [(i32, &str); 7] = [
 /// the fewest contributors whose actions of that kind cover `threshold_pct` percent of
 /// them (0 when the window has none). A window that ends after today is marked partial.
 fn lottery_factor(rows: &[ActionRow], controls: &ChartControls, today: NaiveDate) -> Categories {
-    let in_range = |at: i64| {
-        let day = date_of(at);
-        controls.from.is_none_or(|from| day >= from) && controls.to.is_none_or(|to| day <= to)
-    };
     let mut counted: Vec<&ActionRow> = rows
         .iter()
-        .filter(|r| r.contributor != TextId::NONE && shown(controls, r.bot) && in_range(r.at))
+        .filter(|r| r.contributor != TextId::NONE && shown(controls, r.bot) && in_range(controls, r.at))
         .filter(|r| LOTTERY_KINDS.iter().any(|(kind, _)| *kind == r.action))
         .collect();
     counted.sort_unstable_by_key(|r| r.at);
@@ -323,13 +318,9 @@ fn project_velocity(rows: &[ActionRow], controls: &ChartControls, _today: NaiveD
         (action::PR_MERGED, controls.weight_pr_merged),
         (action::PR_CLOSED, controls.weight_pr_closed),
     ];
-    let in_range = |at: i64| {
-        let day = date_of(at);
-        controls.from.is_none_or(|from| day >= from) && controls.to.is_none_or(|to| day <= to)
-    };
     // Per repo: commits, weighted actions in tenths, contributors.
     let mut repos: std::collections::BTreeMap<i64, (u64, u64, HashSet<TextId>)> = Default::default();
-    for row in rows.iter().filter(|r| shown(controls, r.bot) && in_range(r.at)) {
+    for row in rows.iter().filter(|r| shown(controls, r.bot) && in_range(controls, r.at)) {
         let repo = repos.entry(row.repo_id).or_default();
         if row.action == action::COMMIT {
             repo.0 += 1;

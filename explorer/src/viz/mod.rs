@@ -96,6 +96,13 @@ pub fn build(
     Ok(data.within(controls.interval, controls.from, controls.to))
 }
 
+/// Whether an instant falls in the date range, whose both ends are whole days included: what
+/// charts that are not time series keep (time series keep the periods that overlap it).
+fn in_range(controls: &ChartControls, at: i64) -> bool {
+    let day = grid::date_of(at);
+    controls.from.is_none_or(|from| day >= from) && controls.to.is_none_or(|to| day <= to)
+}
+
 /// The bot filter: whether a row by (or about) an account whose type is Bot is shown.
 fn shown(controls: &ChartControls, is_bot: bool) -> bool {
     !(controls.hide_bots && is_bot)
