@@ -62,8 +62,7 @@ query_row! {
     pub struct ActionRow {
         pub repo_id: i64,
         /// [`TextId::NONE`] for an unresolved contributor.
-        #[sqlx(try_from = "i64")]
-        pub contributor: TextId,
+        pub contributor: TextId as i64,
         /// Seconds since the epoch, UTC.
         pub at: i64,
         /// One of the [`action`] codes.

@@ -30,8 +30,7 @@ query_row! {
     /// A distinct commit of a repo.
     pub struct CommitRow {
         pub repo_id: i64,
-        #[sqlx(rename = "cmt_commit_hash", try_from = "String")]
-        pub commit: TextId,
+        pub commit: TextId as String,
         /// Seconds since the epoch, UTC.
         pub author_ts: i64,
         /// The author's GitHub account is a Bot.
