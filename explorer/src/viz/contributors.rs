@@ -676,4 +676,14 @@ mod tests {
         assert_eq!(velocity.points[0].y, 1.0);
         assert!(velocity.log_y);
     }
+
+    #[test]
+    fn every_action_choice_of_the_registry_stands_for_some_kinds() {
+        for chart in [ChartId::BusFactor, ChartId::ContributorsByAction] {
+            for index in 0..chart.spec().choices.len() {
+                let controls = ChartControls { choice: index as u8, ..ChartControls::for_chart(chart) };
+                assert!(!chosen_actions(&controls, chart).is_empty(), "{} choice {index}", chart.slug());
+            }
+        }
+    }
 }
