@@ -537,6 +537,8 @@ mod tests {
         let mut paths = HashSet::new();
         for page in PAGES {
             assert!(page.path.starts_with('/') && paths.insert(page.path), "page path {}", page.path);
+            // The app's router builds routes of up to three static segments.
+            assert!(page.path.split('/').filter(|p| !p.is_empty()).count() <= 3, "page path {}", page.path);
             let distinct: HashSet<_> = page.charts.iter().collect();
             assert_eq!(distinct.len(), page.charts.len(), "{} lists a chart twice", page.title);
             assert_eq!(PageSpec::at(page.path).map(|p| p.title), Some(page.title));
