@@ -71,7 +71,7 @@ pub(super) fn date_of(ts: i64) -> NaiveDate {
 }
 
 /// Seconds since the epoch at the start of `date` (00:00 UTC).
-fn start_of(date: NaiveDate) -> i64 {
+pub(super) fn start_of(date: NaiveDate) -> i64 {
     date.and_hms_opt(0, 0, 0).expect("midnight exists").and_utc().timestamp()
 }
 

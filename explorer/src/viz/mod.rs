@@ -15,10 +15,14 @@ mod assignment;
 mod commits;
 mod contributors;
 mod grid;
+mod importance;
 mod items;
 mod lifecycle;
 mod response;
 mod spans;
+#[cfg(test)]
+mod test_actions;
+mod velocity;
 
 use std::sync::LazyLock;
 
@@ -68,6 +72,8 @@ static TRANSFORMS: LazyLock<Vec<Transform>> = LazyLock::new(|| {
         response::transforms,
         assignment::transforms,
         contributors::transforms,
+        importance::transforms,
+        velocity::transforms,
     ];
     let mut all: Vec<Transform> = modules.into_iter().flat_map(|transforms| transforms()).collect();
     all.sort_by_key(|t| t.chart);
