@@ -64,6 +64,10 @@ impl ChartService {
 
     /// A ready answer with its points named by repository.
     fn labelled(&self, reply: ChartReply) -> ChartReply {
+        // Only scatter charts need the index; the others skip taking it.
+        if !matches!(reply, ChartReply::Ready { data: charts::ChartData::Points(_), .. }) {
+            return reply;
+        }
         let index = self.repos.as_ref().map(|repos| repos.current());
         label_points(reply, index.as_deref())
     }
