@@ -1,20 +1,22 @@
 //! The compact form of a cached query result. A part (one repo's rows) is a versioned
 //! header (format, query version, computed time, readable without decompressing), then
-//! columns (integers delta- and zigzag-varint-encoded, strings dictionary-encoded)
+//! columns (integers delta- and zigzag-varint-encoded, ids and strings dictionary-encoded)
 //! compressed with zstd. A selection's result is its parts' bytes side by side, so a
 //! worker builds it without decoding anything.
 
 use chrono::{DateTime, Utc};
 
+use super::encoder::{ColumnKind, PartEncoder};
+
 /// Names the encoding in cache keys (with the query version), so that binaries of two
 /// releases running side by side during a deploy never read each other's entries.
-pub const FORMAT: &str = "f2";
+pub const FORMAT: &str = "f3";
 
 /// First bytes of a part; the last one is the format version.
-const PART_MAGIC: &[u8; 4] = b"AXR\x02";
+pub(super) const PART_MAGIC: &[u8; 4] = b"AXR\x03";
 /// First bytes of a selection's result: a count, then each part with its length.
 const GROUP_MAGIC: &[u8; 4] = b"AXG\x01";
-const ZSTD_LEVEL: i32 = 3;
+pub(super) const ZSTD_LEVEL: i32 = 3;
 
 /// A query result as columns of equal length.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -153,51 +155,22 @@ impl CachedResult {
 
     /// Encodes a part.
     pub fn encode(&self) -> Vec<u8> {
-        let mut body = Vec::new();
-        put_uvarint(&mut body, self.frame.columns.len() as u64);
-        for (name, column) in &self.frame.columns {
-            put_uvarint(&mut body, name.len() as u64);
-            body.extend_from_slice(name.as_bytes());
+        let kinds = self.frame.columns.iter().map(|(name, column)| {
+            let kind = match column {
+                Column::I64(_) => ColumnKind::I64,
+                Column::Str(_) => ColumnKind::Str,
+            };
+            (name.as_str(), kind)
+        });
+        let mut encoder = PartEncoder::new(kinds);
+        for (index, (_, column)) in self.frame.columns.iter().enumerate() {
             match column {
-                Column::I64(values) => {
-                    body.push(0);
-                    put_uvarint(&mut body, values.len() as u64);
-                    let mut previous = 0i64;
-                    for &v in values {
-                        put_uvarint(&mut body, zigzag(v.wrapping_sub(previous)));
-                        previous = v;
-                    }
-                }
-                Column::Str(values) => {
-                    body.push(1);
-                    let mut dictionary: Vec<&str> = Vec::new();
-                    let mut index: std::collections::HashMap<&str, u64> = std::collections::HashMap::new();
-                    let codes: Vec<u64> = values
-                        .iter()
-                        .map(|v| {
-                            *index.entry(v.as_str()).or_insert_with(|| {
-                                dictionary.push(v);
-                                dictionary.len() as u64 - 1
-                            })
-                        })
-                        .collect();
-                    put_uvarint(&mut body, dictionary.len() as u64);
-                    for word in dictionary {
-                        put_uvarint(&mut body, word.len() as u64);
-                        body.extend_from_slice(word.as_bytes());
-                    }
-                    put_uvarint(&mut body, codes.len() as u64);
-                    for code in codes {
-                        put_uvarint(&mut body, code);
-                    }
-                }
+                Column::I64(values) => values.iter().for_each(|v| encoder.push_i64(index, *v)),
+                Column::Str(values) => values.iter().for_each(|v| encoder.push_str(index, v)),
             }
         }
-        let mut out = PART_MAGIC.to_vec();
-        put_uvarint(&mut out, u64::from(self.query_version));
-        put_uvarint(&mut out, zigzag(self.computed_at.timestamp_millis()));
-        out.extend(zstd::bulk::compress(&body, ZSTD_LEVEL).expect("zstd compresses any input held in memory"));
-        out
+        encoder.end_rows(self.frame.len());
+        encoder.finish(self.query_version, self.computed_at)
     }
 
     /// Decodes a part or a selection's result; a selection's rows are its parts' rows in
@@ -254,6 +227,22 @@ impl CachedResult {
                     }
                     Column::I64(values)
                 }
+                2 => {
+                    let ids = r.uvarint()? as usize;
+                    if ids > r.bytes.len() {
+                        return Err(CodecError::Corrupt);
+                    }
+                    let dictionary: Vec<i64> = (0..ids).map(|_| r.uvarint().map(unzigzag)).collect::<Result<_, _>>()?;
+                    let len = r.uvarint()? as usize;
+                    if len > r.bytes.len() {
+                        return Err(CodecError::Corrupt);
+                    }
+                    let mut values = Vec::with_capacity(len);
+                    for _ in 0..len {
+                        values.push(*dictionary.get(r.uvarint()? as usize).ok_or(CodecError::Corrupt)?);
+                    }
+                    Column::I64(values)
+                }
                 1 => {
                     let words = r.uvarint()? as usize;
                     if words > r.bytes.len() {
@@ -289,7 +278,7 @@ impl CachedResult {
     }
 }
 
-fn zigzag(v: i64) -> u64 {
+pub(super) fn zigzag(v: i64) -> u64 {
     ((v << 1) ^ (v >> 63)) as u64
 }
 
@@ -297,7 +286,7 @@ fn unzigzag(v: u64) -> i64 {
     ((v >> 1) as i64) ^ -((v & 1) as i64)
 }
 
-fn put_uvarint(out: &mut Vec<u8>, mut v: u64) {
+pub(super) fn put_uvarint(out: &mut Vec<u8>, mut v: u64) {
     while v >= 0x80 {
         out.push((v as u8) | 0x80);
         v >>= 7;

@@ -66,7 +66,7 @@ mod tests {
     fn is_stable_across_releases() {
         // A changed key silently orphans every cached entry: this value must only change
         // together with a deliberate query version bump. Computed apart from this code:
-        // printf 'commits\n2.f2\n25480,25481,' | sha256sum
-        assert_eq!(key(&[25480, 25481]).as_str(), "5306a7df209fb61c5e75ef7fde8f910d6bdc7fb9052b81d2d8afe3c17fa1cc92");
+        // printf 'commits\n2.f3\n25480,25481,' | sha256sum
+        assert_eq!(key(&[25480, 25481]).as_str(), "7a696a6d7905dda55b72db72ec37f86b095340eb8b94929dca7a861b660d2a31");
     }
 }

@@ -5,6 +5,7 @@
 
 pub mod codec;
 mod counters;
+pub mod encoder;
 pub mod key;
 mod results;
 mod status;

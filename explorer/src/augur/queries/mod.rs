@@ -18,7 +18,7 @@ use std::collections::HashSet;
 
 use futures::{future::BoxFuture, Stream, TryStreamExt};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
-use sqlx::PgPool;
+use sqlx::{postgres::PgRow, PgPool};
 
 pub use actions::{action, ActionRow, ContributorActions};
 pub use assignments::{AssignmentRow, IssueAssignments, PrAssignments, ASSIGNED, UNASSIGNED};
@@ -27,16 +27,22 @@ pub use issues::{IssueRow, Issues};
 pub use prs::{PrRow, Prs};
 pub use responses::{PrResponses, ResponseRow};
 use rows::query_row;
-pub use rows::{ColumnValue, MissingColumn, QueryRow, TextId};
+pub use rows::{value_at, ColumnValue, MissingColumn, QueryRow, TextId, WireValue};
 
-use crate::{store::codec::Frame, RepoSet};
+use crate::{
+    store::{
+        codec::{CachedResult, Frame},
+        encoder::PartEncoder,
+    },
+    RepoSet,
+};
 
 /// A missing timestamp. Queries drop dates before 1971 (Augur's placeholder for an
 /// unknown date is in 1970), so no real timestamp is ever 0.
 pub const NO_TIME: i64 = 0;
 
-/// Takes each repo's rows as a frame, as soon as the repo's last row has arrived.
-pub type PartSink<'a> = dyn FnMut(i64, Frame) + Send + 'a;
+/// Takes each repo's rows, encoded, as soon as the repo's last row has arrived.
+pub type PartSink<'a> = dyn FnMut(i64, PartEncoder) + Send + 'a;
 
 /// One Augur query: its SQL (binding the repo ids as `$1` and ordering by repo first) and
 /// the row it reads.
@@ -92,21 +98,22 @@ impl Query {
         format!("{}.{}", self.version, crate::store::codec::FORMAT)
     }
 
-    /// Runs the query on Augur and hands `sink` one frame per requested repo (empty for a
-    /// repo without rows) as the rows stream in, so that only one repo's rows are held raw.
+    /// Runs the query on Augur and hands `sink` one part per requested repo (empty for a
+    /// repo without rows), encoded as the rows stream in, so that no repo's rows are held
+    /// raw: only the part being encoded.
     pub async fn stream(self, db: &PgPool, repos: &RepoSet, sink: &mut PartSink<'_>) -> Result<(), sqlx::Error> {
         (self.stream)(db, repos, sink).await
     }
 
-    /// The whole result in one frame, repo after repo: for tests and tools.
+    /// The whole result in one frame, repo after repo, through the cache's encoding: for
+    /// tests and tools.
     pub async fn run(self, db: &PgPool, repos: &RepoSet) -> Result<Frame, sqlx::Error> {
-        let mut whole = Frame::new();
-        let mut mismatch = false;
-        self.stream(db, repos, &mut |_, frame| mismatch |= whole.append(frame).is_none()).await?;
-        if mismatch {
-            return Err(sqlx::Error::Protocol(format!("the {} query gave parts with different columns", self.name)));
-        }
-        Ok(whole)
+        let mut parts = Vec::new();
+        self.stream(db, repos, &mut |_, part| parts.push(part.finish(self.version, chrono::Utc::now()))).await?;
+        let decoded = CachedResult::decode(&CachedResult::encode_group(&parts));
+        decoded
+            .map(|whole| whole.frame)
+            .map_err(|error| sqlx::Error::Protocol(format!("the {} query's parts: {error}", self.name)))
     }
 }
 
@@ -151,45 +158,53 @@ fn stream_parts<'a, 'b, Q: AugurQuery>(
     sink: &'a mut PartSink<'b>,
 ) -> BoxFuture<'a, Result<(), sqlx::Error>> {
     Box::pin(async move {
-        let rows = sqlx::query_as::<_, Q::Row>(Q::SQL).bind(repos.ids()).fetch(db);
-        by_repo(rows, repos, Q::Row::repo_id, Q::Row::to_frame, sink).await
+        // Straight on a connection: through the pool, each row passes one more stream.
+        let mut conn = db.acquire().await?;
+        let rows = sqlx::query(Q::SQL).bind(repos.ids()).fetch(&mut *conn);
+        let new_part = || PartEncoder::new(Q::Row::columns());
+        let first = std::sync::atomic::AtomicBool::new(true);
+        let add = |row: &PgRow, repo: i64, part: &mut PartEncoder| {
+            Q::Row::encode_row(row, repo, part, first.swap(false, std::sync::atomic::Ordering::Relaxed))
+        };
+        by_repo(rows, repos, |row| value_at::<i64>(row, 0, false), new_part, add, sink).await
     })
 }
 
-/// Cuts rows ordered by repo into one frame per repo, handed to `sink` as each repo ends;
-/// requested repos without rows get an empty frame.
-async fn by_repo<R>(
+/// Cuts rows ordered by repo into one part per repo, each handed to `sink` as its repo
+/// ends; requested repos without rows get an empty part.
+async fn by_repo<R, P>(
     rows: impl Stream<Item = Result<R, sqlx::Error>>,
     repos: &RepoSet,
-    repo_of: fn(&R) -> i64,
-    frame_of: fn(Vec<R>) -> Frame,
-    sink: &mut PartSink<'_>,
+    repo_of: impl Fn(&R) -> Result<i64, sqlx::Error>,
+    new_part: impl Fn() -> P,
+    add: impl Fn(&R, i64, &mut P) -> Result<(), sqlx::Error>,
+    sink: &mut (dyn FnMut(i64, P) + Send + '_),
 ) -> Result<(), sqlx::Error> {
     let mut rows = std::pin::pin!(rows);
     let mut done: HashSet<i64> = HashSet::with_capacity(repos.ids().len());
-    let mut current: Option<(i64, Vec<R>)> = None;
+    let mut current: Option<(i64, P)> = None;
     while let Some(row) = rows.try_next().await? {
-        let repo = repo_of(&row);
-        match current.as_mut() {
-            Some((at, batch)) if *at == repo => batch.push(row),
-            _ => {
-                if let Some((at, batch)) = current.take() {
-                    sink(at, frame_of(batch));
-                }
-                if !done.insert(repo) {
-                    return Err(sqlx::Error::Protocol(format!(
-                        "rows of repo {repo} came in two runs: not ordered by repo"
-                    )));
-                }
-                current = Some((repo, vec![row]));
+        let repo = repo_of(&row)?;
+        if current.as_ref().is_none_or(|(at, _)| *at != repo) {
+            if let Some((at, part)) = current.take() {
+                sink(at, part);
             }
+            if !done.insert(repo) {
+                return Err(sqlx::Error::Protocol(format!(
+                    "rows of repo {repo} came in two runs: not ordered by repo"
+                )));
+            }
+            current = Some((repo, new_part()));
+        }
+        if let Some((_, part)) = current.as_mut() {
+            add(&row, repo, part)?;
         }
     }
-    if let Some((at, batch)) = current {
-        sink(at, frame_of(batch));
+    if let Some((at, part)) = current {
+        sink(at, part);
     }
     for repo in repos.ids().iter().filter(|r| !done.contains(r)) {
-        sink(*repo, frame_of(Vec::new()));
+        sink(*repo, new_part());
     }
     Ok(())
 }
@@ -197,22 +212,16 @@ async fn by_repo<R>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::codec::Column;
-
-    fn frame_of(rows: Vec<(i64, i64)>) -> Frame {
-        Frame::new()
-            .with_column("repo_id", Column::I64(rows.iter().map(|r| r.0).collect()))
-            .with_column("n", Column::I64(rows.iter().map(|r| r.1).collect()))
-    }
 
     async fn parts(rows: Vec<(i64, i64)>, repos: &[i64]) -> Result<Vec<(i64, Vec<i64>)>, sqlx::Error> {
         let mut out = Vec::new();
         let stream = futures::stream::iter(rows.into_iter().map(Ok));
         let repos = RepoSet::new(repos.iter().copied()).unwrap();
-        by_repo(stream, &repos, |r| r.0, frame_of, &mut |repo, frame| {
-            out.push((repo, frame.i64("n").unwrap().to_vec()));
-        })
-        .await?;
+        let add = |row: &(i64, i64), _repo: i64, part: &mut Vec<i64>| {
+            part.push(row.1);
+            Ok(())
+        };
+        by_repo(stream, &repos, |r| Ok(r.0), Vec::new, add, &mut |repo, part| out.push((repo, part))).await?;
         Ok(out)
     }
 

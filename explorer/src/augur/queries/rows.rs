@@ -1,14 +1,24 @@
-//! Typed query rows: read from PostgreSQL by sqlx, cached as one column per field, and read
-//! back as the same structs by the transforms, so a renamed field is a compile error rather
-//! than a missing column at run time.
+//! Typed query rows: encoded into a cached part straight from PostgreSQL's rows as they
+//! stream in, cached as one column per field, and read back from the cache as the same
+//! structs by the transforms, so a renamed field is a compile error rather than a missing
+//! column at run time.
 
-use crate::store::codec::{Column, Frame};
+use sqlx::{postgres::PgRow, Row as _};
+
+use crate::store::{
+    codec::{Column, Frame},
+    encoder::{ColumnKind, PartEncoder},
+};
 
 /// The row of an [`AugurQuery`](super::AugurQuery); implemented by [`query_row!`].
-pub trait QueryRow: for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow> + Send + Unpin + Sized + 'static {
-    fn repo_id(&self) -> i64;
-    /// The rows as cached: one column per field, named after it.
-    fn to_frame(rows: Vec<Self>) -> Frame;
+pub trait QueryRow: Send + Sized + 'static {
+    /// The cached columns, one per field, named after it; `repo_id` first.
+    fn columns() -> Vec<(&'static str, ColumnKind)>;
+    /// Encodes a database row's fields into `part`, read by position in the order of the
+    /// fields, without building the struct. Column types are the same on every row of a
+    /// result, so only the first (`checked`) needs its types compared with the fields'.
+    /// `repo_id` is the row's first column, already read.
+    fn encode_row(row: &PgRow, repo_id: i64, part: &mut PartEncoder, checked: bool) -> Result<(), sqlx::Error>;
     fn from_frame(frame: Frame) -> Result<Vec<Self>, MissingColumn>;
 }
 
@@ -22,13 +32,35 @@ pub struct MissingColumn {
 
 /// A field type and the frame column it is cached as.
 pub trait ColumnValue: Sized {
-    fn into_column(values: Vec<Self>) -> Column;
+    const KIND: ColumnKind;
+    fn push(self, column: usize, part: &mut PartEncoder);
     fn from_column(column: Column) -> Option<Vec<Self>>;
 }
 
+/// A field type read from the database as itself (a field without `as Wire`).
+pub trait WireValue: ColumnValue {
+    fn push_from_row(row: &PgRow, column: usize, part: &mut PartEncoder, checked: bool) -> Result<(), sqlx::Error>;
+}
+
+/// A row's value at `column`, its type compared with `T`'s when `checked`. Skipping the
+/// comparison is safe once a result's first row passed it, since every row of a result has
+/// the same column types; a NULL is still an error.
+pub fn value_at<'r, T>(row: &'r PgRow, column: usize, checked: bool) -> Result<T, sqlx::Error>
+where
+    T: sqlx::Decode<'r, sqlx::Postgres> + sqlx::Type<sqlx::Postgres>,
+{
+    if checked {
+        row.try_get(column)
+    } else {
+        row.try_get_unchecked(column)
+    }
+}
+
 impl ColumnValue for i64 {
-    fn into_column(values: Vec<Self>) -> Column {
-        Column::I64(values)
+    const KIND: ColumnKind = ColumnKind::I64;
+
+    fn push(self, column: usize, part: &mut PartEncoder) {
+        part.push_i64(column, self);
     }
 
     fn from_column(column: Column) -> Option<Vec<Self>> {
@@ -40,8 +72,10 @@ impl ColumnValue for i64 {
 }
 
 impl ColumnValue for i32 {
-    fn into_column(values: Vec<Self>) -> Column {
-        Column::I64(values.into_iter().map(i64::from).collect())
+    const KIND: ColumnKind = ColumnKind::I64;
+
+    fn push(self, column: usize, part: &mut PartEncoder) {
+        part.push_i64(column, i64::from(self));
     }
 
     fn from_column(column: Column) -> Option<Vec<Self>> {
@@ -51,8 +85,10 @@ impl ColumnValue for i32 {
 
 /// Flags are cached as 0 and 1.
 impl ColumnValue for bool {
-    fn into_column(values: Vec<Self>) -> Column {
-        Column::I64(values.into_iter().map(i64::from).collect())
+    const KIND: ColumnKind = ColumnKind::I64;
+
+    fn push(self, column: usize, part: &mut PartEncoder) {
+        part.push_i64(column, i64::from(self));
     }
 
     fn from_column(column: Column) -> Option<Vec<Self>> {
@@ -61,8 +97,10 @@ impl ColumnValue for bool {
 }
 
 impl ColumnValue for String {
-    fn into_column(values: Vec<Self>) -> Column {
-        Column::Str(values)
+    const KIND: ColumnKind = ColumnKind::Str;
+
+    fn push(self, column: usize, part: &mut PartEncoder) {
+        part.push_str(column, &self);
     }
 
     fn from_column(column: Column) -> Option<Vec<Self>> {
@@ -70,6 +108,28 @@ impl ColumnValue for String {
             Column::Str(values) => Some(values),
             Column::I64(_) => None,
         }
+    }
+}
+
+macro_rules! wire_value {
+    ($($ty:ty),*) => {$(
+        impl WireValue for $ty {
+            fn push_from_row(row: &PgRow, column: usize, part: &mut PartEncoder, checked: bool) -> Result<(), sqlx::Error> {
+                value_at::<$ty>(row, column, checked)?.push(column, part);
+                Ok(())
+            }
+        }
+    )*};
+}
+
+wire_value!(i64, i32, bool);
+
+/// Text is read borrowed from the row: a word the part has seen costs no allocation,
+/// which is most of them (logins repeat over a contributor's actions).
+impl WireValue for String {
+    fn push_from_row(row: &PgRow, column: usize, part: &mut PartEncoder, checked: bool) -> Result<(), sqlx::Error> {
+        part.push_str(column, value_at::<&str>(row, column, checked)?);
+        Ok(())
     }
 }
 
@@ -103,8 +163,10 @@ impl From<i64> for TextId {
 }
 
 impl ColumnValue for TextId {
-    fn into_column(values: Vec<Self>) -> Column {
-        Column::I64(values.into_iter().map(|id| id.0).collect())
+    const KIND: ColumnKind = ColumnKind::Id;
+
+    fn push(self, column: usize, part: &mut PartEncoder) {
+        part.push_i64(column, self.0);
     }
 
     fn from_column(column: Column) -> Option<Vec<Self>> {
@@ -116,55 +178,73 @@ fn fnv1a(bytes: &[u8]) -> u64 {
     bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(*b)).wrapping_mul(0x0000_0100_0000_01b3))
 }
 
-/// Declares a query's row struct (with a `repo_id: i64` field) and its cached form. A field
-/// written `name: Type as Wire` is read from the database as `Wire` and converted with
-/// `From`. Rows are read by column position, in the order of the fields, which is the order of
-/// the query's SELECT list: by-name lookups cost a hash per field per row, a large share of a
-/// million-row query's time beyond its SQL.
+/// Declares a query's row struct (its first field `repo_id: i64`) and its cached form. A
+/// field written `name: Type as Wire` is read from the database as `Wire` and converted with
+/// `From`. Rows are read by column position, in the order of the fields, which is the order
+/// of the query's SELECT list: by-name lookups cost a hash per field per row, a large share
+/// of a million-row query's time beyond its SQL.
 macro_rules! query_row {
-    (@wire $ty:ty) => { $ty };
-    (@wire $ty:ty, $wire:ty) => { $wire };
-    ($(#[$meta:meta])* pub struct $name:ident { $($(#[$field_meta:meta])* pub $field:ident: $ty:ty $(as $wire:ty)?,)+ }) => {
+    (@push $row:ident, $column:ident, $part:ident, $checked:ident, $ty:ty) => {
+        <$ty as $crate::augur::queries::WireValue>::push_from_row($row, $column, $part, $checked)?
+    };
+    (@push $row:ident, $column:ident, $part:ident, $checked:ident, $ty:ty, $wire:ty) => {
+        <$ty as $crate::augur::queries::ColumnValue>::push(
+            <$ty>::from($crate::augur::queries::value_at::<$wire>($row, $column, $checked)?),
+            $column,
+            $part,
+        )
+    };
+    ($(#[$meta:meta])* pub struct $name:ident {
+        $(#[$repo_meta:meta])* pub repo_id: i64,
+        $($(#[$field_meta:meta])* pub $field:ident: $ty:ty $(as $wire:ty)?,)+
+    }) => {
         $(#[$meta])*
         #[derive(Clone, Debug, PartialEq)]
         pub struct $name {
+            $(#[$repo_meta])* pub repo_id: i64,
             $($(#[$field_meta])* pub $field: $ty,)+
         }
 
-        impl<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow> for $name {
-            fn from_row(row: &'r sqlx::postgres::PgRow) -> Result<Self, sqlx::Error> {
-                use sqlx::Row as _;
-                let mut column = 0usize;
-                $(
-                    let $field = <$ty>::from(row.try_get::<$crate::augur::queries::query_row!(@wire $ty $(, $wire)?), _>(column)?);
-                    column += 1;
-                )+
-                debug_assert_eq!(column, row.len(), "the SELECT list has one column per field");
-                Ok(Self { $($field,)+ })
-            }
-        }
-
         impl $crate::augur::queries::QueryRow for $name {
-            fn repo_id(&self) -> i64 {
-                self.repo_id
+            fn columns() -> Vec<(&'static str, $crate::store::encoder::ColumnKind)> {
+                vec![
+                    ("repo_id", $crate::store::encoder::ColumnKind::I64),
+                    $((stringify!($field), <$ty as $crate::augur::queries::ColumnValue>::KIND),)+
+                ]
             }
 
-            fn to_frame(rows: Vec<Self>) -> $crate::store::codec::Frame {
-                $(let mut $field = Vec::with_capacity(rows.len());)+
-                for row in rows {
-                    $($field.push(row.$field);)+
+            fn encode_row(
+                row: &sqlx::postgres::PgRow,
+                repo_id: i64,
+                part: &mut $crate::store::encoder::PartEncoder,
+                checked: bool,
+            ) -> Result<(), sqlx::Error> {
+                let mut column = 0usize;
+                if checked {
+                    $crate::augur::queries::value_at::<i64>(row, column, true)?;
                 }
-                $crate::store::codec::Frame::new()
-                    $(.with_column(
-                        stringify!($field),
-                        <$ty as $crate::augur::queries::ColumnValue>::into_column($field),
-                    ))+
+                part.push_i64(column, repo_id);
+                $(
+                    column += 1;
+                    $crate::augur::queries::query_row!(@push row, column, part, checked, $ty $(, $wire)?);
+                )+
+                if checked && column + 1 != sqlx::Row::len(row) {
+                    return Err(sqlx::Error::ColumnIndexOutOfBounds { index: column + 1, len: sqlx::Row::len(row) });
+                }
+                part.end_row();
+                Ok(())
             }
 
             fn from_frame(
                 mut frame: $crate::store::codec::Frame,
             ) -> Result<Vec<Self>, $crate::augur::queries::MissingColumn> {
                 let len = frame.len();
+                let mut repo_id = frame
+                    .take_column("repo_id")
+                    .and_then(<i64 as $crate::augur::queries::ColumnValue>::from_column)
+                    .filter(|values| values.len() == len)
+                    .ok_or($crate::augur::queries::MissingColumn { row: stringify!($name), column: "repo_id" })?
+                    .into_iter();
                 $(
                     let mut $field = frame
                         .take_column(stringify!($field))
@@ -177,7 +257,7 @@ macro_rules! query_row {
                         .into_iter();
                 )+
                 // Every column holds `len` values, so no `next` below comes up empty.
-                Ok((0..len).filter_map(|_| Some(Self { $($field: $field.next()?,)+ })).collect())
+                Ok((0..len).filter_map(|_| Some(Self { repo_id: repo_id.next()?, $($field: $field.next()?,)+ })).collect())
             }
         }
     };
