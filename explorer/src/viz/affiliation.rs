@@ -49,7 +49,10 @@ fn commit_domains(rows: &[CommitDomainRow], controls: &ChartControls, _today: Na
     let other = rest.iter().map(|(_, n)| n).sum();
     let mut pie = pie_of(shown_domains, other, "commits");
     if without_domain > 0 {
-        pie.note = format!("{without_domain} commits whose author address has no '@' are left out.");
+        pie.note = match without_domain {
+            1 => "1 commit whose author address has no '@' is left out.".to_owned(),
+            n => format!("{n} commits whose author address has no '@' are left out."),
+        };
     }
     pie
 }
@@ -319,7 +322,7 @@ mod tests {
         let pie = commit_domains(&rows, &controls, d(TODAY));
         // At most 1 commit is "Other": example.org.
         assert_eq!(pairs(&pie), [("redhat.com", 3), ("gmail.com", 2), ("Other", 1)]);
-        assert_eq!(pie.note, "1 commits whose author address has no '@' are left out.");
+        assert_eq!(pie.note, "1 commit whose author address has no '@' is left out.");
         // Bots shown: the bot's commit counts (github.com, 1, into Other).
         let with_bots = controls_of(
             &[("contributions_required", "1"), ("to", "2024-03-31"), ("bots", "show")],
