@@ -45,6 +45,9 @@ pub struct ChartSpec {
     pub choices: &'static [Choice],
     /// The x axis' title, when its labels need one (say, that times are UTC).
     pub x_axis: &'static str,
+    /// Numeric controls whose (default, lowest, highest) differ on this chart from
+    /// [`Control::range`] and [`ChartControls::default`](crate::ChartControls).
+    pub numbers: &'static [(Control, u32, u32, u32)],
 }
 
 /// One view or action a chart can be switched to.
@@ -67,6 +70,7 @@ pub(crate) const UNSET: ChartSpec = ChartSpec {
     intervals: &Interval::USUAL,
     choices: &[],
     x_axis: "",
+    numbers: &[],
 };
 
 /// A page of charts.
@@ -122,6 +126,17 @@ const ACTIONS: &[Choice] = &[
     Choice { value: "issue_closed", label: "Issue closed" },
     Choice { value: "commit", label: "Commit" },
 ];
+
+/// Email domains the organization charts can leave out: 8Knot's two switches as one choice.
+const EXCLUSIONS: &[Choice] = &[
+    Choice { value: "none", label: "Keep all" },
+    Choice { value: "gmail", label: "No gmail.com" },
+    Choice { value: "github", label: "No GitHub noreply" },
+    Choice { value: "gmail,github", label: "Neither" },
+];
+
+/// The affiliation charts' "contributions required": 1 to 100 (10), as 8Knot has it.
+const DOMAIN_CONTRIBUTIONS: &[(Control, u32, u32, u32)] = &[(Control::ContributionsRequired, 10, 1, 100)];
 
 chart_registry! {
     CommitsOverTime {
@@ -366,6 +381,79 @@ chart_registry! {
                 to June and July to December (8Knot's six-month bins de-duplicate per quarter). \
                 Actions Augur could not tie to a contributor are left out.",
     }
+    CommitDomains {
+        slug: "commit-domains",
+        title: "Commit activity by email domain",
+        layout: Layout::Pie,
+        controls: &[Control::ContributionsRequired],
+        numbers: DOMAIN_CONTRIBUTIONS,
+        about: "Distinct commits of the selection in the date range (author time, both ends \
+                included) per domain of the author's email: the text after the last '@' of the \
+                lower-cased address. A commit present in several selected repositories counts \
+                once. Domains with at most the required number of commits are grouped as \
+                \"Other\". Bot commits are left out when bots are hidden (8Knot always counts \
+                them). Addresses without an '@' have no domain: those commits are left out, and \
+                the note under the chart says how many.",
+    }
+    ContributorDomains {
+        slug: "contributor-domains",
+        title: "Contributors by email domain",
+        layout: Layout::Pie,
+        controls: &[Control::ContributorsRequired],
+        about: "Distinct contributors active in the date range (any action, any repository of the \
+                selection, both ends included) per email domain of their Augur aliases, lower-cased: \
+                a person with two addresses at one domain, or one address in two cases, counts \
+                once there, and a person with addresses at two domains counts once at each. Domains \
+                with at most the required number of contributors are grouped as \"Other\". 8Knot \
+                counts addresses, not people. Actions Augur could not tie to a contributor are \
+                left out, as are contributors without an alias.",
+    }
+    OrgActivity {
+        slug: "org-activity",
+        title: "Organization associated activity",
+        layout: Layout::Bars { lines: &[] },
+        controls: &[Control::ContributionsRequired, Control::Exclude],
+        numbers: DOMAIN_CONTRIBUTIONS,
+        choices: EXCLUSIONS,
+        about: "Contributions (actions of any kind) in the date range, both ends included, per \
+                email domain of the contributor's aliases, most first: each contribution is \
+                credited once to every distinct domain of its contributor (8Knot credits it once \
+                per address, so two addresses at one domain count it twice). Domains with at most \
+                the required number of contributions are left out, as are gmail.com and \
+                users.noreply.github.com when excluded. Actions Augur could not tie to a \
+                contributor are left out.",
+    }
+    OrgCoreContributors {
+        slug: "org-core-contributors",
+        title: "Organization core contributors",
+        layout: Layout::Bars { lines: &[] },
+        controls: &[Control::ContributionsRequired, Control::CoreRequired, Control::Exclude],
+        numbers: DOMAIN_CONTRIBUTIONS,
+        choices: EXCLUSIONS,
+        about: "Distinct core contributors per email domain of their aliases, most first. A core \
+                contributor made at least the required number of contributions (any kind, all \
+                repositories of the selection together) in the date range, both ends included. \
+                Domains with at least the required number of core contributors are shown (8Knot \
+                needs one more than it says, and counts addresses rather than people); gmail.com \
+                and users.noreply.github.com are left out when excluded. Actions Augur could not \
+                tie to a contributor are left out.",
+    }
+    CompanyAffiliation {
+        slug: "company-affiliation",
+        title: "Organization affiliation by GitHub profile company",
+        layout: Layout::Pie,
+        controls: &[Control::ContributionsRequired],
+        numbers: &[(Control::ContributionsRequired, 5, 1, 50)],
+        about: "Distinct contributors active in the date range (both ends included) per company of \
+                their GitHub profile. Names are compared without case, punctuation, a leading '@' \
+                or a suffix such as Inc., LLC, Ltd. or Corp., so \"@redhat\", \"Red Hat\" and \
+                \"RedHat Inc.\" are one company, and names within a small edit distance are merged; \
+                names shorter than 4 characters are never merged with another (\"HP\" and \"HPE\" \
+                stay apart). Each company is named by its most common spelling, one without a leading '@' on a tie. Companies whose \
+                contributors made at most the required number of contributions together are \
+                grouped as \"Other\"; \"Not reported\" counts contributors without a company. \
+                8Knot counts actions instead of people and shows no company as \"None\".",
+    }
 }
 
 /// Every page, in the order the navigation shows them.
@@ -415,6 +503,19 @@ pub const PAGES: &[PageSpec] = &[
                 work rests on a few people.",
         charts: &[ChartId::ProjectVelocity, ChartId::BusFactor],
     },
+    PageSpec {
+        path: "/affiliation",
+        title: "Affiliation",
+        intro: "Who the work comes from: contributors and contributions by the email domains of \
+                their addresses and by the company on their GitHub profile.",
+        charts: &[
+            ChartId::CommitDomains,
+            ChartId::ContributorDomains,
+            ChartId::OrgActivity,
+            ChartId::OrgCoreContributors,
+            ChartId::CompanyAffiliation,
+        ],
+    },
 ];
 
 impl ChartId {
@@ -453,7 +554,7 @@ impl ChartId {
 
     /// The control that picks among the chart's choices, if it has one.
     pub fn choice_control(self) -> Option<Control> {
-        self.controls().iter().copied().find(|c| matches!(c, Control::View | Control::Action))
+        self.controls().iter().copied().find(|c| matches!(c, Control::View | Control::Action | Control::Exclude))
     }
 
     /// The pages that show this chart.
@@ -516,7 +617,11 @@ mod tests {
     #[test]
     fn a_chart_with_a_choice_lists_its_choices_and_offers_one_choice_at_most() {
         for chart in ChartId::ALL {
-            let choosers = chart.controls().iter().filter(|c| matches!(c, Control::View | Control::Action)).count();
+            let choosers = chart
+                .controls()
+                .iter()
+                .filter(|c| matches!(c, Control::View | Control::Action | Control::Exclude))
+                .count();
             assert!(choosers <= 1, "{}", chart.slug());
             assert_eq!(choosers == 1, !chart.spec().choices.is_empty(), "{}", chart.slug());
         }

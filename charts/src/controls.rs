@@ -20,8 +20,17 @@ pub enum Control {
     View,
     /// The kind of contribution a chart counts, from the choices its registry row lists.
     Action,
-    /// How many contributions across the selection make a contributor a repeat one.
+    /// How many contributions across the selection make a contributor a repeat one; on the
+    /// affiliation charts, how many a domain or company needs (their registry rows set the
+    /// range and default).
     ContributionsRequired,
+    /// How many distinct contributors an email domain needs to be named.
+    ContributorsRequired,
+    /// How many core contributors an email domain needs to be shown.
+    CoreRequired,
+    /// Email domains left out (gmail.com, users.noreply.github.com), from the registry row's
+    /// choices.
+    Exclude,
     /// Months without a contribution after which a contributor is drifting.
     DriftingMonths,
     /// Months without a contribution after which a contributor is away.
@@ -54,6 +63,9 @@ impl Control {
             Control::View => "view",
             Control::Action => "action",
             Control::ContributionsRequired => "contributions_required",
+            Control::ContributorsRequired => "contributors_required",
+            Control::CoreRequired => "core_required",
+            Control::Exclude => "exclude",
             Control::DriftingMonths => "drifting_months",
             Control::AwayMonths => "away_months",
             Control::TopK => "top_k",
@@ -78,6 +90,9 @@ impl Control {
             Control::View => "View",
             Control::Action => "Action",
             Control::ContributionsRequired => "Contributions required",
+            Control::ContributorsRequired => "Contributors required",
+            Control::CoreRequired => "Core contributors required",
+            Control::Exclude => "Exclude",
             Control::DriftingMonths => "Months until drifting",
             Control::AwayMonths => "Months until away",
             Control::TopK => "Top contributors",
@@ -92,13 +107,20 @@ impl Control {
         }
     }
 
-    /// The accepted range of a numeric control (8Knot's).
+    /// The accepted range of a numeric control on `chart` (8Knot's): the chart's registry
+    /// row may set its own.
+    pub fn range_in(self, chart: ChartId) -> (u32, u32) {
+        chart.spec().numbers.iter().find(|n| n.0 == self).map_or_else(|| self.range(), |n| (n.2, n.3))
+    }
+
+    /// The accepted range of a numeric control where no chart sets its own (8Knot's).
     pub fn range(self) -> (u32, u32) {
         match self {
-            Control::Interval | Control::View | Control::Action => (0, 0),
+            Control::Interval | Control::View | Control::Action | Control::Exclude => (0, 0),
             Control::StalingDays | Control::StaleDays | Control::ResponseDays => (1, 120),
             Control::AssignmentsRequired => (1, 250),
             Control::ContributionsRequired => (1, 15),
+            Control::ContributorsRequired | Control::CoreRequired => (1, 50),
             Control::DriftingMonths | Control::AwayMonths => (1, 120),
             Control::TopK => (2, 100),
             Control::WindowMonths | Control::StepMonths => (1, 12),
@@ -136,7 +158,10 @@ impl Control {
 
     /// A value typed or passed in, if it is one this control takes.
     pub fn parse_value(self, text: &str) -> Option<u32> {
-        let (low, high) = self.range();
+        self.parse_value_within(self.range(), text)
+    }
+
+    fn parse_value_within(self, (low, high): (u32, u32), text: &str) -> Option<u32> {
         let value = if self.in_tenths() {
             let number: f64 = text.trim().parse().ok()?;
             let tenths = (number * 10.0).round();
@@ -170,6 +195,8 @@ pub struct ChartControls {
     /// default); a chart offers one such choice at most.
     pub choice: u8,
     pub contributions_required: u32,
+    pub contributors_required: u32,
+    pub core_required: u32,
     pub drifting_months: u32,
     pub away_months: u32,
     pub top_k: u32,
@@ -197,6 +224,8 @@ impl Default for ChartControls {
             assignments_required: 10,
             choice: 0,
             contributions_required: 4,
+            contributors_required: 3,
+            core_required: 3,
             drifting_months: 6,
             away_months: 12,
             top_k: 10,
@@ -228,7 +257,11 @@ impl std::error::Error for ControlError {}
 impl ChartControls {
     /// The defaults a chart opens with.
     pub fn for_chart(chart: ChartId) -> Self {
-        ChartControls { interval: chart.default_interval(), ..ChartControls::default() }
+        let mut controls = ChartControls { interval: chart.default_interval(), ..ChartControls::default() };
+        for &(control, default, _, _) in chart.spec().numbers {
+            controls.set_number(control, default);
+        }
+        controls
     }
 
     /// Reads the parameters a chart understands; absent ones keep the chart's defaults.
@@ -260,6 +293,8 @@ impl ChartControls {
             Control::ResponseDays,
             Control::AssignmentsRequired,
             Control::ContributionsRequired,
+            Control::ContributorsRequired,
+            Control::CoreRequired,
             Control::DriftingMonths,
             Control::AwayMonths,
             Control::TopK,
@@ -273,8 +308,8 @@ impl ChartControls {
             Control::WeightPrClosed,
         ] {
             if let Some(text) = get(control.param()) {
-                let value = control.parse_value(text).ok_or_else(|| {
-                    let (low, high) = control.range();
+                let value = control.parse_value_within(control.range_in(chart), text).ok_or_else(|| {
+                    let (low, high) = control.range_in(chart);
                     ControlError(if control.in_tenths() {
                         format!("{} must be a number from 0 to 1 in steps of 0.1 (got {text:?})", control.param())
                     } else {
@@ -329,12 +364,14 @@ impl ChartControls {
     /// The value of a numeric control.
     pub fn number(&self, control: Control) -> u32 {
         match control {
-            Control::Interval | Control::View | Control::Action => 0,
+            Control::Interval | Control::View | Control::Action | Control::Exclude => 0,
             Control::StalingDays => self.staling_days,
             Control::StaleDays => self.stale_days,
             Control::ResponseDays => self.response_days,
             Control::AssignmentsRequired => self.assignments_required,
             Control::ContributionsRequired => self.contributions_required,
+            Control::ContributorsRequired => self.contributors_required,
+            Control::CoreRequired => self.core_required,
             Control::DriftingMonths => self.drifting_months,
             Control::AwayMonths => self.away_months,
             Control::TopK => self.top_k,
@@ -357,6 +394,8 @@ impl ChartControls {
             Control::ResponseDays => Some(&mut self.response_days),
             Control::AssignmentsRequired => Some(&mut self.assignments_required),
             Control::ContributionsRequired => Some(&mut self.contributions_required),
+            Control::ContributorsRequired => Some(&mut self.contributors_required),
+            Control::CoreRequired => Some(&mut self.core_required),
             Control::DriftingMonths => Some(&mut self.drifting_months),
             Control::AwayMonths => Some(&mut self.away_months),
             Control::TopK => Some(&mut self.top_k),
@@ -368,7 +407,7 @@ impl ChartControls {
             Control::WeightPrOpened => Some(&mut self.weight_pr_opened),
             Control::WeightPrMerged => Some(&mut self.weight_pr_merged),
             Control::WeightPrClosed => Some(&mut self.weight_pr_closed),
-            Control::Interval | Control::View | Control::Action => None,
+            Control::Interval | Control::View | Control::Action | Control::Exclude => None,
         }
     }
 
@@ -394,7 +433,7 @@ impl ChartControls {
         for control in chart.controls() {
             match control {
                 Control::Interval => out.interval = self.interval,
-                Control::View | Control::Action => out.choice = self.choice,
+                Control::View | Control::Action | Control::Exclude => out.choice = self.choice,
                 other => out.set_number(*other, self.number(*other)),
             }
         }
@@ -422,8 +461,10 @@ impl ChartControls {
         if let Some(control) = chart.choice_control().filter(|_| relevant.choice != defaults.choice) {
             params.push((control.param(), relevant.choice_of(chart).to_owned()));
         }
-        for control in
-            chart.controls().iter().filter(|c| !matches!(c, Control::Interval | Control::View | Control::Action))
+        for control in chart
+            .controls()
+            .iter()
+            .filter(|c| !matches!(c, Control::Interval | Control::View | Control::Action | Control::Exclude))
         {
             if relevant.number(*control) != defaults.number(*control) {
                 params.push((control.param(), control.format_value(relevant.number(*control))));
@@ -516,6 +557,36 @@ mod tests {
         assert_eq!(controls, ChartControls::default());
         controls.set_number(Control::AssignmentsRequired, 3);
         assert_eq!(controls.assignments_required, 3);
+    }
+
+    #[test]
+    fn a_chart_may_set_its_own_range_and_default_for_a_control() {
+        // Contributions required: 1 to 15 (4) for repeat contributors, 1 to 100 (10) for
+        // commit domains, 1 to 50 (5) for companies.
+        assert_eq!(parse(ChartId::DriveRepeatContributions, &[]).unwrap().contributions_required, 4);
+        assert_eq!(parse(ChartId::CommitDomains, &[]).unwrap().contributions_required, 10);
+        assert_eq!(parse(ChartId::CompanyAffiliation, &[]).unwrap().contributions_required, 5);
+        assert_eq!(
+            parse(ChartId::CommitDomains, &[("contributions_required", "100")]).unwrap().contributions_required,
+            100
+        );
+        let err = parse(ChartId::DriveRepeatContributions, &[("contributions_required", "16")]).unwrap_err();
+        assert!(err.0.contains("from 1 to 15"), "{err}");
+        let err = parse(ChartId::CompanyAffiliation, &[("contributions_required", "51")]).unwrap_err();
+        assert!(err.0.contains("from 1 to 50"), "{err}");
+        assert_eq!(Control::ContributionsRequired.range_in(ChartId::OrgActivity), (1, 100));
+        // A value equal to the chart's own default is left out of its parameters.
+        let controls = parse(ChartId::CommitDomains, &[("contributions_required", "10")]).unwrap();
+        assert!(controls.to_params(ChartId::CommitDomains).is_empty());
+    }
+
+    #[test]
+    fn the_exclusions_travel_as_one_parameter() {
+        let controls = parse(ChartId::OrgActivity, &[("exclude", "gmail,github")]).unwrap();
+        assert_eq!(controls.choice_of(ChartId::OrgActivity), "gmail,github");
+        assert_eq!(controls.to_params(ChartId::OrgActivity), [("exclude", "gmail,github".to_owned())]);
+        assert_eq!(parse(ChartId::OrgActivity, &[]).unwrap().choice_of(ChartId::OrgActivity), "none");
+        assert!(parse(ChartId::OrgActivity, &[("exclude", "yahoo")]).is_err());
     }
 
     #[test]

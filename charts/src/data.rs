@@ -12,6 +12,10 @@ use crate::{series::csv_field, Interval, Series, TimeSeries};
 pub struct Categories {
     pub categories: Vec<String>,
     pub series: Vec<Series>,
+    /// A line drawn under the chart and sent in the JSON when not empty, such as how many
+    /// rows the chart had to leave out.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub note: String,
 }
 
 impl Categories {
@@ -135,6 +139,7 @@ mod tests {
         let cycle = ChartData::from(Categories {
             categories: vec!["Monday".into(), "Tuesday".into()],
             series: vec![Series { name: "commits".into(), values: vec![3, 0] }],
+            note: String::new(),
         });
         let json = serde_json::to_value(&cycle).unwrap();
         assert_eq!(
@@ -162,6 +167,7 @@ mod tests {
         let c = Categories {
             categories: vec!["a,b".into(), "c".into()],
             series: vec![Series { name: "n".into(), values: vec![1, 2] }],
+            note: String::new(),
         };
         assert_eq!(c.to_csv(), "category,n\n\"a,b\",1\nc,2\n");
     }

@@ -36,7 +36,7 @@ pub fn chart_svg(data: &ChartData, chart: &ChartSpec, interval: Interval, size: 
     let mut svg = String::new();
     let drawn = match (chart.layout, data) {
         (_, ChartData::Points(points)) => draw_scatter(&mut svg, points, chart, size),
-        (Layout::Pie, _) => draw_pie(&mut svg, &data.labels(interval), data.series(), size),
+        (Layout::Pie, _) => draw_pie(&mut svg, &data.labels(interval), data.series(), note_of(data), size),
         _ => draw(&mut svg, &data.labels(interval), data.series(), chart, size),
     };
     if let Err(error) = drawn {
@@ -49,6 +49,14 @@ pub fn chart_svg(data: &ChartData, chart: &ChartSpec, interval: Interval, size: 
         );
     }
     responsive(svg, size)
+}
+
+/// The line a categorical chart carries under it, if any.
+fn note_of(data: &ChartData) -> &str {
+    match data {
+        ChartData::Categories(c) => &c.note,
+        _ => "",
+    }
 }
 
 pub fn series_color(index: usize) -> RGBColor {
@@ -99,9 +107,13 @@ fn draw_scatter(svg: &mut String, points: &Points, spec: &ChartSpec, size: Chart
 
 /// A pie of the first series, one slice per label with a value above zero, from twelve
 /// o'clock clockwise.
-fn draw_pie(svg: &mut String, labels: &[String], series: &[Series], size: ChartSize) -> Result<(), String> {
+fn draw_pie(svg: &mut String, labels: &[String], series: &[Series], note: &str, size: ChartSize) -> Result<(), String> {
     let root = SVGBackend::with_string(svg, (size.width, size.height)).into_drawing_area();
     root.fill(&WHITE).map_err(|e| e.to_string())?;
+    if !note.is_empty() {
+        root.draw(&Text::new(note.to_owned(), (12, size.height as i32 - 20), AXIS_FONT.into_font()))
+            .map_err(|e| e.to_string())?;
+    }
     let values = series.first().map_or(&[][..], |s| &s.values[..]);
     let slices: Vec<usize> = (0..labels.len()).filter(|i| values.get(*i).is_some_and(|v| *v > 0)).collect();
     if !slices.is_empty() {
@@ -339,10 +351,12 @@ mod tests {
         let data = ChartData::from(Categories {
             categories: vec!["alice".into(), "bob".into(), "Other".into(), "nobody".into()],
             series: vec![Series { name: "contributions".into(), values: vec![6, 3, 1, 0] }],
+            note: "2 left out".into(),
         });
         let svg = chart_svg(&data, &spec(Layout::Pie), Interval::Month, ChartSize::default());
         assert!(svg.contains("alice") && svg.contains("Other") && !svg.contains("nobody"), "{svg}");
         assert!(svg.contains("alice: 6 (60.0%)") && svg.contains("Other: 1 (10.0%)"), "{svg}");
+        assert!(svg.contains("2 left out"), "the note is drawn: {svg}");
         let empty = ChartData::from(Categories::default());
         assert!(!chart_svg(&empty, &spec(Layout::Pie), Interval::Month, ChartSize::default()).contains("could not"));
     }
@@ -364,6 +378,7 @@ mod tests {
         let data = ChartData::from(Categories {
             categories: (0..24).map(|h| h.to_string()).collect(),
             series: vec![Series { name: "commits".into(), values: (0..24).collect() }],
+            note: String::new(),
         });
         let svg = chart_svg(&data, &spec(Layout::Bars { lines: &[] }), Interval::Month, ChartSize::default());
         // Hours 1 to 23 are bars (hour 0 is zero); every hour is labelled.

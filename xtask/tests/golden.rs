@@ -13,7 +13,7 @@ use xtask::generate;
 const GOLDEN: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/golden/charts.txt");
 
 /// Control sets each chart is drawn with, as API parameters; a chart reads those it knows.
-const VARIANTS: [&[(&str, &str)]; 8] = [
+const VARIANTS: [&[(&str, &str)]; 9] = [
     &[],
     &[("bots", "show")],
     &[("interval", "week"), ("from", "2024-01-01")],
@@ -28,6 +28,12 @@ const VARIANTS: [&[(&str, &str)]; 8] = [
     ],
     &[("interval", "month"), ("assignments_required", "2"), ("to", "2023-12-31")],
     &[("interval", "week"), ("response_days", "1"), ("from", "2025-06-01")],
+    &[
+        ("contributions_required", "2"),
+        ("contributors_required", "1"),
+        ("core_required", "1"),
+        ("exclude", "gmail,github"),
+    ],
 ];
 
 fn day(y: i32, m: u32, d: u32) -> NaiveDate {

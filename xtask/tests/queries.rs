@@ -477,3 +477,106 @@ async fn the_future_is_judged_in_utc() {
     );
     db.drop().await;
 }
+
+/// Inserts one single-file commit of `repo` by `author` (a contributor id or NULL) with this
+/// author email, at this author time.
+async fn commit_by(db: &mut TestDb, repo: i64, hash: &str, email: &str, author: Option<&str>, ts: &str) {
+    sqlx::query(
+        "INSERT INTO augur_data.commits (repo_id, cmt_commit_hash, cmt_author_name, cmt_author_raw_email,
+           cmt_author_email, cmt_author_date, cmt_committer_name, cmt_committer_raw_email, cmt_committer_email,
+           cmt_committer_date, cmt_added, cmt_removed, cmt_whitespace, cmt_filename, cmt_date_attempted,
+           cmt_author_timestamp, cmt_committer_timestamp, cmt_ght_author_id)
+         VALUES ($1, $2, 'Ada', $3, $3, left($4, 10), 'Ada', $3, $3, left($4, 10), 1, 0, 0, 'a.rs', now(),
+           $4::timestamptz, $4::timestamptz, $5::uuid)",
+    )
+    .bind(repo)
+    .bind(hash)
+    .bind(email)
+    .bind(ts)
+    .bind(author)
+    .execute(&mut db.conn)
+    .await
+    .unwrap();
+}
+
+#[tokio::test]
+async fn commit_domains_lower_case_the_address_and_take_the_text_after_the_last_at() {
+    use explorer::augur::queries::{CommitDomainRow, CommitDomains, QueryRow};
+    let mut db = TestDb::new().await;
+    load_people(&mut db).await;
+    commit_by(&mut db, 10, "d1", "Ada@RedHat.COM", Some(ALICE), "2024-01-01 10:00:00+00:00").await;
+    // Two files of one commit: one row.
+    commit_by(&mut db, 10, "d2", "odd@name@Example.org", None, "2024-01-02 10:00:00+00:00").await;
+    commit_by(&mut db, 10, "d2", "odd@name@Example.org", None, "2024-01-02 10:00:00+00:00").await;
+    commit_by(&mut db, 11, "d3", "unknown", None, "2024-01-03 10:00:00+00:00").await;
+    commit_by(&mut db, 11, "d4", "bot@users.noreply.github.com", Some(DEPENDABOT), "2024-01-04 10:00:00+00:00").await;
+    commit_by(&mut db, 12, "d5", "x@other.org", None, "2024-01-04 10:00:00+00:00").await;
+    let rows = CommitDomainRow::from_frame(run(&db, Query::of::<CommitDomains>()).await).unwrap();
+    let got: Vec<(i64, &str, bool)> = rows.iter().map(|r| (r.repo_id, r.domain.as_str(), r.author_bot)).collect();
+    assert_eq!(
+        got,
+        [
+            (10, "redhat.com", false),
+            (10, "example.org", false),
+            (11, "", false),
+            (11, "users.noreply.github.com", true)
+        ]
+    );
+    assert_eq!(rows[0].author_ts, t("2024-01-01 10:00:00"));
+    db.drop().await;
+}
+
+#[tokio::test]
+async fn contributor_affiliations_give_daily_counts_with_each_domain_once_and_the_company() {
+    use explorer::augur::queries::{AffiliationRow, ContributorAffiliations, QueryRow, TextId};
+    let mut db = TestDb::new().await;
+    load_people(&mut db).await;
+    sql(
+        &mut db,
+        &format!(
+            "UPDATE augur_data.contributors SET cntrb_company = '  Red Hat ' WHERE cntrb_id = '{ALICE}';
+             -- alice: two addresses at redhat.com, one in other cases, and a gmail one; bob none.
+             INSERT INTO augur_data.contributors_aliases (cntrb_id, canonical_email, alias_email) VALUES
+               ('{ALICE}', 'alice@redhat.com', 'alice@redhat.com'),
+               ('{ALICE}', 'alice@redhat.com', 'ALICE@RedHat.com'),
+               ('{ALICE}', 'alice@redhat.com', 'a.l@redhat.com'),
+               ('{ALICE}', 'alice@redhat.com', 'alice@gmail.com'),
+               ('{DEPENDABOT}', 'bot@users.noreply.github.com', 'bot@users.noreply.github.com'),
+               ('{CAROL}', 'carol', 'carol');
+             -- alice opens two issues on one UTC day of repo 10 (late in it: 23:30 UTC), one the
+             -- next day and one in repo 11; bob one; dependabot one; carol one.
+             INSERT INTO augur_data.issues (issue_id, repo_id, reporter_id, created_at) VALUES
+               (1, 10, '{ALICE}', '2024-03-01 08:00:00'),
+               (2, 10, '{ALICE}', '2024-03-01 23:30:00'),
+               (3, 10, '{ALICE}', '2024-03-02 00:30:00'),
+               (4, 11, '{ALICE}', '2024-03-01 09:00:00'),
+               (5, 10, '{BOB}', '2024-03-05 09:00:00'),
+               (6, 11, '{DEPENDABOT}', '2024-03-05 09:00:00'),
+               (7, 11, '{CAROL}', '2024-03-06 09:00:00'),
+               (8, 12, '{ALICE}', '2024-03-06 09:00:00');"
+        ),
+    )
+    .await;
+    // An unresolved author's commit: left out.
+    commit_by(&mut db, 10, "u1", "someone@example.org", None, "2024-03-01 10:00:00+00:00").await;
+    xtask::schema::refresh_views(&mut db.conn).await.unwrap();
+    let rows = AffiliationRow::from_frame(run(&db, Query::of::<ContributorAffiliations>()).await).unwrap();
+    let key = |r: &AffiliationRow| (r.repo_id, r.contributor, r.day);
+    assert!(rows.windows(2).all(|w| key(&w[0]) < key(&w[1])), "ordered by repo, contributor and day, no repeats");
+    assert!(rows.iter().all(|r| r.contributor != TextId::NONE && [10, 11].contains(&r.repo_id)));
+    let of = |repo: i64, company: &str, domains: &str| -> Vec<(i64, i64, bool)> {
+        rows.iter()
+            .filter(|r| r.repo_id == repo && r.company == company && r.domains == domains)
+            .map(|r| (r.day, r.contributions, r.bot))
+            .collect()
+    };
+    let alice = "gmail.com redhat.com";
+    assert_eq!(of(10, "Red Hat", alice), [(t("2024-03-01 00:00:00"), 2, false), (t("2024-03-02 00:00:00"), 1, false)]);
+    assert_eq!(of(11, "Red Hat", alice), [(t("2024-03-01 00:00:00"), 1, false)]);
+    // No alias: no domains; an alias without '@': no domain either.
+    assert_eq!(of(10, "", ""), [(t("2024-03-05 00:00:00"), 1, false)]);
+    assert_eq!(of(11, "", "users.noreply.github.com"), [(t("2024-03-05 00:00:00"), 1, true)]);
+    assert_eq!(of(11, "", ""), [(t("2024-03-06 00:00:00"), 1, false)]);
+    assert_eq!(rows.len(), 6);
+    db.drop().await;
+}

@@ -92,7 +92,7 @@ pub fn ChartCard(chart: ChartId, selection: Signal<Selection>, page: Signal<Page
 /// One of a chart's own controls: the interval buttons or a number of days / assignments.
 #[component]
 fn ControlInput(chart: ChartId, control: Control, own: RwSignal<ChartControls>) -> impl IntoView {
-    if matches!(control, Control::View | Control::Action) {
+    if matches!(control, Control::View | Control::Action | Control::Exclude) {
         return view! {
             <div class="segmented" role="group" aria-label=control.label()>
                 {chart
@@ -145,7 +145,7 @@ fn ControlInput(chart: ChartId, control: Control, own: RwSignal<ChartControls>) 
         }
         .into_any();
     }
-    let (low, high) = control.range();
+    let (low, high) = control.range_in(chart);
     let id = format!("{}-{}", chart.slug(), control.param());
     let label_for = id.clone();
     view! {

@@ -43,7 +43,7 @@ fn activity_cycle(rows: &[CommitRow], controls: &ChartControls, _today: NaiveDat
         }
         values[if by_hour { at.hour() as usize } else { at.weekday().num_days_from_monday() as usize }] += 1;
     }
-    Categories { categories, series: vec![Series { name: "commits".to_owned(), values }] }
+    Categories { categories, series: vec![Series { name: "commits".to_owned(), values }], note: String::new() }
 }
 
 #[cfg(test)]

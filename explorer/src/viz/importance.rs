@@ -50,7 +50,7 @@ fn bus_factor(rows: &[ActionRow], controls: &ChartControls, _today: NaiveDate) -
         categories.push("Other".to_owned());
         values.push(other);
     }
-    Categories { categories, series: vec![Series { name: "contributions".to_owned(), values }] }
+    Categories { categories, series: vec![Series { name: "contributions".to_owned(), values }], note: String::new() }
 }
 
 /// The kinds the lottery factor follows, each its own series: every kind but merges and
@@ -71,7 +71,7 @@ fn lottery_factor(rows: &[ActionRow], controls: &ChartControls, today: NaiveDate
     let names = LOTTERY_KINDS.iter().map(|(_, name)| name.to_string()).collect::<Vec<_>>();
     let (Some(first), Some(last)) = (counted.first(), counted.last()) else {
         let series = names.into_iter().map(|name| Series { name, values: Vec::new() }).collect();
-        return Categories { categories: Vec::new(), series };
+        return Categories { categories: Vec::new(), series, note: String::new() };
     };
     let month_of = |at: i64| Interval::Month.period_start(date_of(at));
     let (first, last) = (month_of(first.at), month_of(last.at));
@@ -98,7 +98,7 @@ fn lottery_factor(rows: &[ActionRow], controls: &ChartControls, today: NaiveDate
         start = start + Months::new(controls.step_months);
     }
     let series = names.into_iter().zip(values).map(|(name, values)| Series { name, values }).collect();
-    Categories { categories, series }
+    Categories { categories, series, note: String::new() }
 }
 
 /// The fewest contributors whose actions make up at least `pct` percent of these.

@@ -11,6 +11,7 @@
 //! is read at the instant the next period starts, or at the end of `today` for the current
 //! period; the date range keeps the periods that overlap it.
 
+mod affiliation;
 mod assignment;
 mod commits;
 mod contributors;
@@ -74,6 +75,7 @@ static TRANSFORMS: LazyLock<Vec<Transform>> = LazyLock::new(|| {
         contributors::transforms,
         importance::transforms,
         velocity::transforms,
+        affiliation::transforms,
     ];
     let mut all: Vec<Transform> = modules.into_iter().flat_map(|transforms| transforms()).collect();
     all.sort_by_key(|t| t.chart);

@@ -54,8 +54,9 @@ const FIRST_NAMES: [&str; 16] = [
     "ada", "bo", "chen", "dana", "emeka", "fatima", "goran", "hana", "ivan", "jun", "kofi", "lena", "mateo", "nia",
     "oskar", "priya",
 ];
-/// The same employers spelled the ways people type them on their GitHub profiles.
-const COMPANIES: [(&str, &str); 10] = [
+/// The same employers spelled the ways people type them on their GitHub profiles, and two
+/// short names fuzzy matching must keep apart (HP and HPE).
+const COMPANIES: [(&str, &str); 12] = [
     ("Red Hat", "redhat.com"),
     ("@redhat", "redhat.com"),
     ("RedHat Inc.", "redhat.com"),
@@ -66,7 +67,11 @@ const COMPANIES: [(&str, &str); 10] = [
     ("VMware, Inc.", "vmware.com"),
     ("Independent", "gmail.com"),
     ("@chaoss", "chaoss.community"),
+    ("HP", "hp.com"),
+    ("HPE", "hpe.com"),
 ];
+/// Profile locations, shown by some users.
+const LOCATIONS: [&str; 4] = ["Raleigh, NC", "Berlin", "Bengaluru", "São Paulo"];
 const BOTS: [&str; 5] =
     ["dependabot[bot]", "github-actions[bot]", "renovate[bot]", "codecov[bot]", "pre-commit-ci[bot]"];
 
@@ -89,6 +94,15 @@ pub fn generate(rng: &mut Rng, users: usize, anchor: DateTime<Utc>) -> People {
         emails.push(format!("{next_id}+{login}@users.noreply.github.com"));
         if kind == Kind::User && rng.chance(0.5) {
             emails.push(format!("{login}.{}@gmail.com", rng.below(100)));
+        }
+        // Chosen by the user id rather than by new draws, so the rest of the seed is unchanged:
+        // a second address at the employer's domain, or the same address in other cases.
+        if let Some((_, domain)) = company {
+            match next_id % 4 {
+                0 => emails.push(format!("{login}.work@{domain}")),
+                1 => emails.push(format!("{}@{}", login.to_uppercase(), domain.to_uppercase())),
+                _ => {}
+            }
         }
         Person {
             cntrb_id: Some(augur_uuid(next_id)),
@@ -122,7 +136,8 @@ pub fn generate(rng: &mut Rng, users: usize, anchor: DateTime<Utc>) -> People {
             cntrb_id: None,
             login: String::new(),
             name: format!("Build User {i}"),
-            emails: vec![format!("build{i}@localhost.localdomain")],
+            // Git takes any text as an address: one has no '@' and so no domain.
+            emails: vec![if i == 1 { "unknown".to_owned() } else { format!("build{i}@localhost.localdomain") }],
             offset_minutes: *rng.pick(&OFFSETS),
             kind: Kind::User,
             company: None,
@@ -149,6 +164,10 @@ pub async fn load(conn: &mut PgConnection, people: &People) -> sqlx::Result<(u64
             "gh_user_id",
             "gh_login",
             "gh_type",
+            "cntrb_location",
+            "gh_url",
+            "gh_avatar_url",
+            "gh_site_admin",
         ],
     )
     .await?;
@@ -166,6 +185,14 @@ pub async fn load(conn: &mut PgConnection, people: &People) -> sqlx::Result<(u64
                 Value::Int(i64::from(p.gh_user_id)),
                 Value::Text(&p.login),
                 Value::Text(p.kind.gh_type()),
+                if p.kind == Kind::User && p.gh_user_id % 3 == 0 {
+                    Value::Text(LOCATIONS[(p.gh_user_id / 3) as usize % LOCATIONS.len()])
+                } else {
+                    Value::Null
+                },
+                Value::Text(&format!("https://api.github.com/users/{}", p.login)),
+                Value::Text(&format!("https://avatars.githubusercontent.com/u/{}?v=4", p.gh_user_id)),
+                Value::Text("false"),
             ])
             .await?;
     }

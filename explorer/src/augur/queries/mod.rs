@@ -7,6 +7,7 @@
 //! [`NO_TIME`] stands for a missing timestamp.
 
 mod actions;
+mod affiliations;
 mod assignments;
 mod commits;
 mod issues;
@@ -21,6 +22,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use sqlx::{postgres::PgRow, PgPool};
 
 pub use actions::{action, ActionRow, ContributorActions};
+pub use affiliations::{AffiliationRow, CommitDomainRow, CommitDomains, ContributorAffiliations};
 pub use assignments::{AssignmentRow, IssueAssignments, PrAssignments, ASSIGNED, UNASSIGNED};
 pub use commits::{CommitRow, Commits};
 pub use issues::{IssueRow, Issues};
@@ -75,6 +77,8 @@ impl Query {
         Query::of::<IssueAssignments>(),
         Query::of::<PrResponses>(),
         Query::of::<ContributorActions>(),
+        Query::of::<CommitDomains>(),
+        Query::of::<ContributorAffiliations>(),
     ];
 
     pub const fn of<Q: AugurQuery>() -> Query {
