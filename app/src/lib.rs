@@ -3,6 +3,7 @@
 
 pub mod api;
 mod components;
+mod info_pages;
 mod pages;
 mod url_state;
 
@@ -48,12 +49,15 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// One route per registry page; any other path gets the not-found page.
+/// One route per registry page, the welcome and definitions pages; any other path gets the
+/// not-found page.
 #[component]
 fn PageRoutes() -> impl IntoView {
     let routes: Vec<_> = charts::PAGES
         .iter()
-        .map(|spec| NestedRoute::new(route_path(spec.path), move || view! { <pages::ChartsPage spec /> }))
+        .map(|spec| (spec.path, Routed::Charts(spec)))
+        .chain([(info_pages::WELCOME_PATH, Routed::Welcome), (info_pages::DEFINITIONS_PATH, Routed::Definitions)])
+        .map(|(path, page)| NestedRoute::new(route_path(path), routed_view(page)))
         .collect();
     // Built without the view macro, which takes a block child for a view rather than routes.
     Routes(
@@ -62,6 +66,23 @@ fn PageRoutes() -> impl IntoView {
             .children(RouteChildren::to_children(move || StaticVec::from(routes)))
             .build(),
     )
+}
+
+/// What a route shows.
+#[derive(Clone, Copy)]
+enum Routed {
+    Charts(&'static charts::PageSpec),
+    Welcome,
+    Definitions,
+}
+
+/// A route's view; one closure type for every route, as the routes share one list.
+fn routed_view(page: Routed) -> impl Fn() -> AnyView + Clone + Send + Sync + 'static {
+    move || match page {
+        Routed::Charts(spec) => view! { <pages::ChartsPage spec /> }.into_any(),
+        Routed::Welcome => view! { <info_pages::Welcome /> }.into_any(),
+        Routed::Definitions => view! { <info_pages::Definitions /> }.into_any(),
+    }
 }
 
 /// A registry page's path as the router matches it: one static segment per part.
@@ -85,7 +106,7 @@ fn NotFound() -> impl IntoView {
         <main class="not-found">
             <h1>"Page not found"</h1>
             <p>"There is no page at this address."</p>
-            <p><a href="/">"Go to the charts"</a></p>
+            <p><a href="/">"Go to the welcome page"</a></p>
         </main>
     }
 }

@@ -5,6 +5,7 @@ use leptos_router::hooks::use_query_map;
 
 use crate::{
     components::{chart_card::ChartCard, selection_panel::SelectionPanel},
+    info_pages::{DEFINITIONS_PATH, WELCOME_PATH},
     url_state::{page_state, shared_query, PageControls},
 };
 
@@ -20,7 +21,7 @@ pub fn ChartsPage(spec: &'static PageSpec) -> impl IntoView {
         <div class="layout" data-hydrated=move || if hydrated.get() { "true" } else { "false" }>
             <header class="topbar">
                 <h1>"Augur Explorer"</h1>
-                <TopNav current=spec />
+                <TopNav current=spec.path />
             </header>
             // Type-erased parts keep the page's view type shallow for release builds.
             <aside class="sidebar">{view! { <SelectionPanel selection=selected /> }.into_any()}</aside>
@@ -43,18 +44,23 @@ pub fn ChartsPage(spec: &'static PageSpec) -> impl IntoView {
 /// Every page, the current one marked; a link keeps the selection, the bot filter and the
 /// date range.
 #[component]
-fn TopNav(current: &'static PageSpec) -> impl IntoView {
+pub(crate) fn TopNav(current: &'static str) -> impl IntoView {
     let query = use_query_map();
+    let pages = std::iter::once((WELCOME_PATH, "Welcome"))
+        .chain(PAGES.iter().map(|page| (page.path, page.title)))
+        .chain(std::iter::once((DEFINITIONS_PATH, "Definitions")));
     view! {
         <nav aria-label="Pages">
-            {PAGES
-                .iter()
-                .map(|page| {
-                    if page.path == current.path {
-                        view! { <span class="current" aria-current="page">{page.title}</span> }.into_any()
+            {pages
+                .map(|(path, title)| {
+                    if path == current {
+                        view! { <span class="current" aria-current="page">{title}</span> }.into_any()
+                    } else if path == WELCOME_PATH {
+                        // The welcome page with a selection would be the Contributions page.
+                        view! { <a href=path>{title}</a> }.into_any()
                     } else {
-                        let href = move || format!("{}{}", page.path, query.with(shared_query));
-                        view! { <a href=href>{page.title}</a> }.into_any()
+                        let href = move || format!("{path}{}", query.with(shared_query));
+                        view! { <a href=href>{title}</a> }.into_any()
                     }
                 })
                 .collect_view()}

@@ -459,7 +459,7 @@ chart_registry! {
 /// Every page, in the order the navigation shows them.
 pub const PAGES: &[PageSpec] = &[
     PageSpec {
-        path: "/",
+        path: "/contributions",
         title: "Contributions",
         intro: "Commits, pull requests and issues over time: how much work arrives, how quickly it \
             gets a response, and how much of it is still waiting.",

@@ -4,6 +4,7 @@
 mod catalog;
 mod controls;
 mod data;
+mod definitions;
 mod error;
 mod interval;
 mod render;
@@ -15,6 +16,7 @@ mod url;
 pub use catalog::{ChartId, ChartSpec, Choice, Layout, PageSpec, RepoEntry, CHARTS, PAGES};
 pub use controls::{ChartControls, Control, ControlError, BOTS_PARAM, FROM_PARAM, TO_PARAM};
 pub use data::{Categories, ChartData, Point, Points};
+pub use definitions::{Definition, DEFINITIONS};
 pub use error::AppError;
 pub use interval::{Interval, ParseIntervalError};
 pub use render::{chart_svg, ChartSize};

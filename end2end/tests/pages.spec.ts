@@ -28,7 +28,7 @@ test("the navigation keeps the selection and bot filter; a chart's view lives in
 
   // Back to Contributions: the selection comes along, the chart's own view stays behind.
   await nav.getByRole("link", { name: "Contributions" }).click();
-  await expect(page).toHaveURL(/^[^?]*\/\?.*repos=\d+/);
+  await expect(page).toHaveURL(/\/contributions\?.*repos=\d+/);
   await expect(page).not.toHaveURL(/activity-cycle/);
   await expect(page.locator('[data-chart="commits-over-time"]')).toBeVisible();
   expect(errors).toEqual([]);
@@ -49,5 +49,30 @@ test("every page of the registry draws its charts for an org, each in the naviga
     }
   }
   await page.screenshot({ path: "screenshots/last-page.png", fullPage: true });
+  expect(errors).toEqual([]);
+});
+
+test("the welcome page links every page and explains the app; definitions and old Contributions links work", async ({ page, request }) => {
+  const errors = collectErrors(page);
+  const registry = await (await request.get("/api/v1/charts")).json();
+  await open(page, "/");
+  const nav = page.getByRole("navigation", { name: "Pages" });
+  await expect(nav.locator('[aria-current="page"]')).toHaveText("Welcome");
+  const list = page.locator(".page-list");
+  for (const { path, title } of registry.pages as { path: string; title: string }[]) {
+    await expect(list.getByRole("link", { name: title, exact: true })).toHaveAttribute("href", path);
+  }
+  await expect(page.getByRole("img", { name: /workers take jobs, query Augur/ })).toBeVisible();
+
+  await nav.getByRole("link", { name: "Definitions" }).click();
+  await expect(page).toHaveURL(/\/definitions$/);
+  for (const term of ["contributor", "contribution", "recency", "consistency", "staleness", "bots", "unresolved", "data-as-of"]) {
+    await expect(page.locator(`dt#${term}`)).toBeVisible();
+  }
+
+  // A link from before the Contributions page moved: `/` with a selection.
+  await open(page, "/?orgs=chaoss");
+  await expect(nav.locator('[aria-current="page"]')).toHaveText("Contributions");
+  await expect(page.locator('[data-chart="commits-over-time"] .chart[data-state="ready"] svg')).toBeVisible({ timeout: 45_000 });
   expect(errors).toEqual([]);
 });

@@ -28,7 +28,7 @@ export async function pick(page: Page, text: string, label: string) {
 }
 
 /** Opens the page and waits until it is interactive. */
-export async function open(page: Page, path = "/") {
+export async function open(page: Page, path = "/contributions") {
   await page.goto(path);
   await expect(page.locator(".layout")).toHaveAttribute("data-hydrated", "true");
 }

@@ -1,5 +1,6 @@
-//! The page opens on the configured default selection (DEFAULT_SELECTION) when its URL names
-//! none, by redirecting to the URL that names it: the address bar then says what is shown.
+//! A page of charts opens on the configured default selection (DEFAULT_SELECTION) when its
+//! URL names none, by redirecting to the URL that names it: the address bar then says what
+//! is shown. The welcome and definitions pages need no selection.
 
 use std::sync::Arc;
 
@@ -11,7 +12,7 @@ use axum::{
 };
 use charts::encode_query_value;
 
-/// `/?repos=..&orgs=..` for a setting like `org:chaoss, 25480`; None when it names nothing.
+/// `repos=..&orgs=..` for a setting like `org:chaoss, 25480`; None when it names nothing.
 pub fn target(setting: &str) -> Option<Arc<str>> {
     let (mut repos, mut orgs) = (Vec::new(), Vec::new());
     for item in setting.split(',').map(str::trim).filter(|s| !s.is_empty()) {
@@ -27,7 +28,7 @@ pub fn target(setting: &str) -> Option<Arc<str>> {
     if !orgs.is_empty() {
         params.push(format!("orgs={}", orgs.join(",")));
     }
-    (!params.is_empty()).then(|| Arc::from(format!("/?{}", params.join("&"))))
+    (!params.is_empty()).then(|| Arc::from(params.join("&")))
 }
 
 pub async fn redirect(State(target): State<Option<Arc<str>>>, request: Request, next: Next) -> Response {
@@ -36,8 +37,10 @@ pub async fn redirect(State(target): State<Option<Arc<str>>>, request: Request, 
             .uri()
             .query()
             .is_some_and(|q| q.split('&').any(|p| p.starts_with("repos=") || p.starts_with("orgs=")));
-        if request.method() == Method::GET && request.uri().path() == "/" && !names_selection {
-            return Redirect::to(&target).into_response();
+        let path = request.uri().path();
+        let charts_page = charts::PAGES.iter().any(|page| page.path == path);
+        if request.method() == Method::GET && charts_page && !names_selection {
+            return Redirect::to(&format!("{path}?{target}")).into_response();
         }
     }
     next.run(request).await
@@ -51,7 +54,7 @@ mod tests {
     fn orgs_and_repos_become_query_parameters() {
         assert_eq!(
             target("org:chaoss, 25480 ,org:Frontend Repos").as_deref(),
-            Some("/?repos=25480&orgs=chaoss,Frontend%20Repos")
+            Some("repos=25480&orgs=chaoss,Frontend%20Repos")
         );
         assert_eq!(target(" , "), None);
     }

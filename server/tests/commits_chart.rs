@@ -163,7 +163,7 @@ async fn an_unknown_page_is_a_404_page_with_a_way_home() {
         assert!(response.headers()["content-type"].to_str().unwrap().starts_with("text/html"), "{path}");
         let page = response.text().await.unwrap();
         assert!(page.contains("<h1>Page not found</h1>"), "{path}: {page}");
-        assert!(page.contains(r#"<a href="/">Go to the charts</a>"#), "{path}: {page}");
+        assert!(page.contains(r#"<a href="/">Go to the welcome page</a>"#), "{path}: {page}");
     }
     // The page itself and the API are routes, not the fallback.
     assert_eq!(client.get(format!("{base}/")).send().await.unwrap().status(), 200);

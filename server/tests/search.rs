@@ -94,17 +94,19 @@ async fn an_org_selects_all_its_repos_up_to_the_limit() {
 }
 
 #[tokio::test]
-async fn the_page_opens_on_the_default_selection() {
+async fn a_charts_page_opens_on_the_default_selection() {
     let mut env = TestEnv::with(|name| (name == "DEFAULT_SELECTION").then(|| "org:chaoss, 11".to_owned())).await;
     load_commit_fixture(&mut env.db().await).await;
     let base = env.start_server().await;
     let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
 
-    let bare = client.get(format!("{base}/")).send().await.unwrap();
+    let bare = client.get(format!("{base}/contributors/types")).send().await.unwrap();
     assert!(bare.status().is_redirection(), "{}", bare.status());
-    assert_eq!(bare.headers()["location"], "/?repos=11&orgs=chaoss");
-    // A URL that names a selection is served as it is.
-    let named = client.get(format!("{base}/?repos=10")).send().await.unwrap();
+    assert_eq!(bare.headers()["location"], "/contributors/types?repos=11&orgs=chaoss");
+    // A URL that names a selection is served as it is, and so is the welcome page.
+    let named = client.get(format!("{base}/contributions?repos=10")).send().await.unwrap();
     assert_eq!(named.status(), 200);
+    let welcome = client.get(format!("{base}/")).send().await.unwrap();
+    assert_eq!(welcome.status(), 200);
     env.finish().await;
 }

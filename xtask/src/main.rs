@@ -68,7 +68,7 @@ enum Task {
         #[arg(long, value_name = "N", default_value_t = 100)]
         requests: usize,
         /// The page's path, e.g. /contributors/behavior
-        #[arg(long, value_name = "PATH", default_value = "/")]
+        #[arg(long, value_name = "PATH", default_value = "/contributions")]
         page: String,
     },
     /// Time the repo and org search index over a synthetic catalog in memory
