@@ -26,8 +26,8 @@ pub fn Welcome() -> impl IntoView {
                 <p>
                     "Augur Explorer draws charts of the data a CHAOSS Augur instance collects: commits, \
                      pull requests, issues, their contributors and the organisations behind them. It \
-                     replaces 8Knot's pages with the same charts, their known defects fixed, and answers \
-                     in milliseconds once a result is cached."
+                     rebuilds 8Knot's pages and charts with their known defects fixed, and answers in \
+                     milliseconds once a result is cached."
                 </p>
                 <h3>"Pick repositories"</h3>
                 <p>
