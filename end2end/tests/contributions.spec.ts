@@ -18,7 +18,7 @@ async function settled(page: Page, chart: string) {
 
 test("every Contributions chart loads for a selection kept in the URL", async ({ page, request }) => {
   const errors = collectErrors(page);
-  const CHARTS = await chartsOf(request, "/");
+  const CHARTS = await chartsOf(request, "/contributions");
   expect(CHARTS.length).toBeGreaterThan(10);
   await open(page);
   await expect(page.locator(".card")).toHaveCount(CHARTS.length);
