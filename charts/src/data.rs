@@ -19,6 +19,21 @@ pub struct Categories {
 }
 
 impl Categories {
+    /// The category that lumps together everything not named.
+    pub const OTHER: &'static str = "Other";
+
+    /// One series over named categories, in the order given, then [`Categories::OTHER`]
+    /// holding `other` when it is above zero.
+    pub fn one_series<K: Into<String>>(series: &str, named: impl IntoIterator<Item = (K, i64)>, other: i64) -> Self {
+        let (mut categories, mut values): (Vec<String>, Vec<i64>) =
+            named.into_iter().map(|(category, value)| (category.into(), value)).unzip();
+        if other > 0 {
+            categories.push(Self::OTHER.to_owned());
+            values.push(other);
+        }
+        Categories { categories, series: vec![Series { name: series.to_owned(), values }], note: String::new() }
+    }
+
     /// The data as CSV: a `category` column, then one column per series.
     pub fn to_csv(&self) -> String {
         let rows = self.categories.iter().map(|c| csv_field(c));

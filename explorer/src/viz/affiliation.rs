@@ -6,7 +6,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use charts::{Categories, ChartControls, ChartId, Series};
+use charts::{Categories, ChartControls, ChartId};
 use chrono::NaiveDate;
 
 use super::{draw, in_range, shown, Transform};
@@ -22,7 +22,6 @@ pub(super) fn transforms() -> Vec<Transform> {
     ]
 }
 
-const OTHER: &str = "Other";
 const NOT_REPORTED: &str = "Not reported";
 
 /// Distinct commits in the date range per author email domain; domains with at most
@@ -47,7 +46,7 @@ fn commit_domains(rows: &[CommitDomainRow], controls: &ChartControls, _today: Na
     let (shown_domains, rest): (Vec<_>, Vec<_>) =
         ranked.into_iter().partition(|(_, n)| *n > i64::from(controls.contributions_required));
     let other = rest.iter().map(|(_, n)| n).sum();
-    let mut pie = pie_of(shown_domains, other, "commits");
+    let mut pie = Categories::one_series("commits", shown_domains, other);
     if without_domain > 0 {
         pie.note = match without_domain {
             1 => "1 commit whose author address has no '@' is left out.".to_owned(),
@@ -99,7 +98,7 @@ fn contributor_domains(rows: &[AffiliationRow], controls: &ChartControls, _today
             other.extend(people);
         }
     }
-    pie_of(ranked(named), other.len() as i64, "contributors")
+    Categories::one_series("contributors", ranked(named), other.len() as i64)
 }
 
 /// Whether the chosen exclusions leave out this domain.
@@ -122,7 +121,7 @@ fn org_activity(rows: &[AffiliationRow], controls: &ChartControls, _today: Naive
     let kept = ranked(per_domain).into_iter().filter(|(domain, n)| {
         *n > i64::from(controls.contributions_required) && !excluded(controls, ChartId::OrgActivity, domain)
     });
-    bars_of(kept, "contributions")
+    Categories::one_series("contributions", kept, 0)
 }
 
 /// Distinct core contributors per domain: a core contributor made at least
@@ -140,7 +139,7 @@ fn org_core_contributors(rows: &[AffiliationRow], controls: &ChartControls, _tod
     let kept = ranked(per_domain).into_iter().filter(|(domain, n)| {
         *n >= i64::from(controls.core_required) && !excluded(controls, ChartId::OrgCoreContributors, domain)
     });
-    bars_of(kept, "core contributors")
+    Categories::one_series("core contributors", kept, 0)
 }
 
 /// Distinct contributors active in the date range per GitHub profile company, the names
@@ -167,7 +166,7 @@ fn company_affiliation(rows: &[AffiliationRow], controls: &ChartControls, _today
         per_group.into_iter().partition(|(_, (_, contributions))| *contributions > needed);
     let other = rest.iter().map(|(_, (people, _))| people).sum();
     let named = ranked(named.into_iter().map(|(name, (people, _))| (name, people)).collect());
-    pie_of(named, other, "contributors")
+    Categories::one_series("contributors", named, other)
 }
 
 /// Legal suffixes a company name is compared without.
@@ -244,22 +243,6 @@ fn ranked<K: AsRef<str> + Ord>(counts: HashMap<K, i64>) -> Vec<(K, i64)> {
     let mut out: Vec<(K, i64)> = counts.into_iter().collect();
     out.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     out
-}
-
-/// Named slices, then "Other" when it holds anything.
-fn pie_of<K: AsRef<str>>(named: Vec<(K, i64)>, other: i64, series: &str) -> Categories {
-    let mut categories: Vec<String> = named.iter().map(|(k, _)| k.as_ref().to_owned()).collect();
-    let mut values: Vec<i64> = named.iter().map(|(_, n)| *n).collect();
-    if other > 0 {
-        categories.push(OTHER.to_owned());
-        values.push(other);
-    }
-    Categories { categories, series: vec![Series { name: series.to_owned(), values }], note: String::new() }
-}
-
-fn bars_of<'a>(kept: impl Iterator<Item = (&'a str, i64)>, series: &str) -> Categories {
-    let (categories, values): (Vec<String>, Vec<i64>) = kept.map(|(d, n)| (d.to_owned(), n)).unzip();
-    Categories { categories, series: vec![Series { name: series.to_owned(), values }], note: String::new() }
 }
 
 #[cfg(test)]

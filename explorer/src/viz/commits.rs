@@ -1,6 +1,6 @@
 use std::collections::HashSet;
 
-use charts::{Categories, ChartControls, ChartId, Series, TimeSeries};
+use charts::{Categories, ChartControls, ChartId, TimeSeries};
 use chrono::{DateTime, Datelike, NaiveDate, Timelike};
 
 use super::{draw, in_range, shown, Transform};
@@ -43,7 +43,7 @@ fn activity_cycle(rows: &[CommitRow], controls: &ChartControls, _today: NaiveDat
         }
         values[if by_hour { at.hour() as usize } else { at.weekday().num_days_from_monday() as usize }] += 1;
     }
-    Categories { categories, series: vec![Series { name: "commits".to_owned(), values }], note: String::new() }
+    Categories::one_series("commits", categories.into_iter().zip(values), 0)
 }
 
 #[cfg(test)]

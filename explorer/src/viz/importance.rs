@@ -40,17 +40,10 @@ fn bus_factor(rows: &[ActionRow], controls: &ChartControls, _today: NaiveDate) -
     let mut ranked: Vec<(TextId, u32, &str)> = counts.into_iter().map(|(id, (n, login))| (id, n, login)).collect();
     ranked.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.2.cmp(b.2)).then(a.0.cmp(&b.0)));
     let top = ranked.len().min(controls.top_k as usize);
-    let mut categories: Vec<String> = ranked[..top]
-        .iter()
-        .map(|(_, _, login)| if login.is_empty() { "(no login)" } else { login }.to_owned())
-        .collect();
-    let mut values: Vec<i64> = ranked[..top].iter().map(|r| i64::from(r.1)).collect();
+    let named =
+        ranked[..top].iter().map(|(_, n, login)| (if login.is_empty() { "(no login)" } else { login }, i64::from(*n)));
     let other: i64 = ranked[top..].iter().map(|r| i64::from(r.1)).sum();
-    if other > 0 {
-        categories.push("Other".to_owned());
-        values.push(other);
-    }
-    Categories { categories, series: vec![Series { name: "contributions".to_owned(), values }], note: String::new() }
+    Categories::one_series("contributions", named, other)
 }
 
 /// The kinds the lottery factor follows, each its own series: every kind but merges and
