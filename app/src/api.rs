@@ -59,6 +59,8 @@ pub async fn chart_data(
     controls.check()?;
     let limit = service.settings().selection_max_repos;
     let repos = explorer::web::selection::resolve(&search, &selection.repos, &selection.orgs, limit)?;
+    let mut controls = controls;
+    controls.pick_repo_in(chart, repos.ids())?;
     // The service logged any raw cause with the cache key; the page gets the sentence. A
     // failed job is a state of the chart, answered like the others: an error answer would
     // be an HTTP error the browser reports for every failed chart.

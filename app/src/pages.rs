@@ -1,10 +1,14 @@
-use charts::{PageSpec, PAGES};
+use charts::{ChartId, Control, PageSpec, PAGES};
 use chrono::NaiveDate;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 use crate::{
-    components::{chart_card::ChartCard, selection_panel::SelectionPanel},
+    components::{
+        chart_card::ChartCard,
+        repo_picker::RepoPicker,
+        selection_panel::{described, SelectionPanel},
+    },
     info_pages::{DEFINITIONS_PATH, WELCOME_PATH},
     url_state::{page_state, shared_query, PageControls},
 };
@@ -14,6 +18,7 @@ use crate::{
 #[component]
 pub fn ChartsPage(spec: &'static PageSpec) -> impl IntoView {
     let (selected, page) = page_state();
+    let described = described(selected);
     // Set only in the browser, once the page is interactive: end-to-end tests wait for it.
     let hydrated = RwSignal::new(false);
     Effect::new(move |_| hydrated.set(true));
@@ -24,7 +29,7 @@ pub fn ChartsPage(spec: &'static PageSpec) -> impl IntoView {
                 <TopNav current=spec.path />
             </header>
             // Type-erased parts keep the page's view type shallow for release builds.
-            <aside class="sidebar">{view! { <SelectionPanel selection=selected /> }.into_any()}</aside>
+            <aside class="sidebar">{view! { <SelectionPanel selection=selected described /> }.into_any()}</aside>
             <main class="charts">
                 <section class="page-intro">
                     <h2>{spec.title}</h2>
@@ -34,7 +39,18 @@ pub fn ChartsPage(spec: &'static PageSpec) -> impl IntoView {
                 {spec
                     .charts
                     .iter()
-                    .map(|&chart| view! { <ChartCard chart selection=selected.into() page=page.into() /> }.into_any())
+                    .enumerate()
+                    .map(|(index, &chart)| {
+                        // The picker heads the page's per-repository charts.
+                        let per_repo = |c: &ChartId| c.controls().contains(&Control::Repo);
+                        let picker = (per_repo(&chart) && !spec.charts[..index].iter().any(per_repo))
+                            .then(|| view! { <RepoPicker described /> });
+                        view! {
+                            {picker}
+                            <ChartCard chart selection=selected.into() page=page.into() />
+                        }
+                        .into_any()
+                    })
                     .collect_view()}
             </main>
         </div>

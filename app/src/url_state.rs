@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use charts::{ChartControls, ChartId, Control, SearchHit, BOTS_PARAM, FROM_PARAM, TO_PARAM};
+use charts::{ChartControls, ChartId, Control, RepoPick, SearchHit, BOTS_PARAM, FROM_PARAM, REPO_PARAM, TO_PARAM};
 use chrono::NaiveDate;
 use leptos::prelude::*;
 use leptos_router::{
@@ -126,8 +126,22 @@ pub fn chart_controls(chart: ChartId) -> RwSignal<ChartControls> {
     synced(use_query_map(), move |q| read_chart(chart, q), move |c, q| write_chart(chart, c, q))
 }
 
+/// A chart's own parameter in the page URL; the picked repository is the page's, shared by
+/// every per-repository chart, so it has no prefix.
 fn chart_param(chart: ChartId, control: Control) -> String {
-    format!("{}.{}", chart.slug(), control.param())
+    match control {
+        Control::Repo => REPO_PARAM.to_owned(),
+        _ => format!("{}.{}", chart.slug(), control.param()),
+    }
+}
+
+/// The repository the per-repository charts show, as the page's picker sets it: `repo=ID`,
+/// `repo=` for none, absent for the selection's first.
+pub fn repo_pick() -> RwSignal<RepoPick> {
+    let read =
+        |query: &ParamsMap| query.get(REPO_PARAM).and_then(|text| RepoPick::parse(&text).ok()).unwrap_or_default();
+    let write = |pick: &RepoPick, query: &mut ParamsMap| set(query, REPO_PARAM, pick.as_param());
+    synced(use_query_map(), read, write)
 }
 
 fn read_chart(chart: ChartId, query: &ParamsMap) -> ChartControls {
@@ -312,6 +326,21 @@ mod tests {
         assert_eq!(read_chart(chart, &query), defaults);
         assert_eq!(query.get("pr-staleness.interval"), None);
         assert_eq!(query.get("other").as_deref(), Some("kept"));
+    }
+
+    #[test]
+    fn the_picked_repo_is_one_page_parameter_for_every_per_repo_chart() {
+        let scorecard = chart_named("ossf-scorecard");
+        let info = chart_named("repo-info");
+        let mut query = params(&[("repo", "25")]);
+        assert_eq!(read_chart(scorecard, &query).repo, RepoPick::Repo(25));
+        assert_eq!(read_chart(info, &query).repo, RepoPick::Repo(25));
+        let cleared = ChartControls { repo: RepoPick::Nothing, ..ChartControls::for_chart(info) };
+        write_chart(info, &cleared, &mut query);
+        assert_eq!(query.get("repo").as_deref(), Some(""));
+        assert_eq!(read_chart(scorecard, &query).repo, RepoPick::Nothing);
+        write_chart(info, &ChartControls::for_chart(info), &mut query);
+        assert_eq!((query.get("repo"), query.get("repo-info.repo")), (None, None));
     }
 
     #[test]

@@ -22,6 +22,8 @@ pub enum Layout {
     Pie,
     /// One circle per point: x and size on a log(1 + value) scale, y as the data says.
     Scatter,
+    /// A table of text cells: an HTML table on the page.
+    Table,
 }
 
 /// A chart's row in the registry.
@@ -454,6 +456,56 @@ chart_registry! {
                 grouped as \"Other\"; \"Not reported\" counts contributors without a company. \
                 8Knot counts actions instead of people and shows no company as \"None\".",
     }
+    CodeLanguages {
+        slug: "code-languages",
+        title: "Code languages",
+        layout: Layout::Pie,
+        controls: &[Control::Measure],
+        choices: &[Choice { value: "files", label: "Files" }, Choice { value: "lines", label: "Lines of code" }],
+        about: "Files, or lines of code, per programming language in the latest scc run of each \
+                repository of the selection (the files Augur recorded within five minutes of that \
+                repository's newest run), added up over the selection per language. Languages \
+                under 0.1 % of the total shown are grouped as \"Other\", after adding up and on \
+                the measure shown (8Knot cuts each repository's rows on lines before adding up, so \
+                a language could be a slice and part of \"Other\" at once). A snapshot: the date \
+                range and the bot filter do not apply.",
+    }
+    PackageVersions {
+        slug: "package-versions",
+        title: "Package version updates",
+        layout: Layout::Pie,
+        about: "Dependencies of the selection by how far behind their latest release they are \
+                (libyear), from each repository's latest libyear collection (the rows Augur \
+                recorded within an hour of its newest). Up to date: 0; less than 6 months: under \
+                0.5 years; 6 months to a year: 0.5 up to 1; more than a year: 1 or more; unclear: \
+                no libyear or a negative one. A dependency of three repositories counts three \
+                times. 8Knot puts exactly 0.5 in \"unclear\" and leaves out dependencies without \
+                a date. A snapshot: the date range and the bot filter do not apply.",
+    }
+    OssfScorecard {
+        slug: "ossf-scorecard",
+        title: "OpenSSF Scorecard",
+        layout: Layout::Table,
+        controls: &[Control::Repo],
+        about: "The OpenSSF Scorecard checks of the picked repository, each with its latest score \
+                (0 to 10); -1, a check that could not run, is shown as inconclusive. The aggregate \
+                score comes first, then the checks A to Z, and the note gives when the latest \
+                check was collected. Each check is read from its own latest row: a run stamped \
+                over two seconds keeps all its checks (8Knot keeps only those of the last \
+                second).",
+    }
+    RepoInfo {
+        slug: "repo-info",
+        title: "Repository information",
+        layout: Layout::Table,
+        controls: &[Control::Repo],
+        about: "The picked repository's latest Augur snapshot: license, code of conduct and \
+                security policy files, stars, forks, watchers and whether issues are enabled, \
+                with its collection date in the note; and its published releases (drafts and \
+                releases without a publish date left out): how many, the latest, and the average \
+                time between them, (latest − earliest) / (count − 1), N/A for one release. \
+                \"Unknown\" means Augur has no snapshot of the repository.",
+    }
 }
 
 /// Every page, in the order the navigation shows them.
@@ -516,6 +568,14 @@ pub const PAGES: &[PageSpec] = &[
             ChartId::CompanyAffiliation,
         ],
     },
+    PageSpec {
+        path: "/repo-overview",
+        title: "Repo Overview",
+        intro: "What the repositories are made of and how they are kept: languages and dependency \
+                freshness for the whole selection, then the scorecard and general information of \
+                one repository you pick.",
+        charts: &[ChartId::CodeLanguages, ChartId::PackageVersions, ChartId::OssfScorecard, ChartId::RepoInfo],
+    },
 ];
 
 impl ChartId {
@@ -554,7 +614,7 @@ impl ChartId {
 
     /// The control that picks among the chart's choices, if it has one.
     pub fn choice_control(self) -> Option<Control> {
-        self.controls().iter().copied().find(|c| matches!(c, Control::View | Control::Action | Control::Exclude))
+        self.controls().iter().copied().find(|c| c.is_choice())
     }
 
     /// The pages that show this chart.
@@ -617,11 +677,7 @@ mod tests {
     #[test]
     fn a_chart_with_a_choice_lists_its_choices_and_offers_one_choice_at_most() {
         for chart in ChartId::ALL {
-            let choosers = chart
-                .controls()
-                .iter()
-                .filter(|c| matches!(c, Control::View | Control::Action | Control::Exclude))
-                .count();
+            let choosers = chart.controls().iter().filter(|c| c.is_choice()).count();
             assert!(choosers <= 1, "{}", chart.slug());
             assert_eq!(choosers == 1, !chart.spec().choices.is_empty(), "{}", chart.slug());
         }

@@ -31,6 +31,11 @@ pub enum Control {
     /// Email domains left out (gmail.com, users.noreply.github.com), from the registry row's
     /// choices.
     Exclude,
+    /// What a pie measures (files or lines of code), from the registry row's choices.
+    Measure,
+    /// The one repository of the selection a per-repository table shows: page-wide, so it
+    /// travels as `repo=ID` without the chart's prefix.
+    Repo,
     /// Months without a contribution after which a contributor is drifting.
     DriftingMonths,
     /// Months without a contribution after which a contributor is away.
@@ -66,6 +71,8 @@ impl Control {
             Control::ContributorsRequired => "contributors_required",
             Control::CoreRequired => "core_required",
             Control::Exclude => "exclude",
+            Control::Measure => "measure",
+            Control::Repo => REPO_PARAM,
             Control::DriftingMonths => "drifting_months",
             Control::AwayMonths => "away_months",
             Control::TopK => "top_k",
@@ -93,6 +100,8 @@ impl Control {
             Control::ContributorsRequired => "Contributors required",
             Control::CoreRequired => "Core contributors required",
             Control::Exclude => "Exclude",
+            Control::Measure => "Measure",
+            Control::Repo => "Repository",
             Control::DriftingMonths => "Months until drifting",
             Control::AwayMonths => "Months until away",
             Control::TopK => "Top contributors",
@@ -116,7 +125,8 @@ impl Control {
     /// The accepted range of a numeric control where no chart sets its own (8Knot's).
     pub fn range(self) -> (u32, u32) {
         match self {
-            Control::Interval | Control::View | Control::Action | Control::Exclude => (0, 0),
+            Control::Interval | Control::Repo => (0, 0),
+            Control::View | Control::Action | Control::Exclude | Control::Measure => (0, 0),
             Control::StalingDays | Control::StaleDays | Control::ResponseDays => (1, 120),
             Control::AssignmentsRequired => (1, 250),
             Control::ContributionsRequired => (1, 15),
@@ -135,6 +145,17 @@ impl Control {
 }
 
 impl Control {
+    /// Whether the control picks one of the chart's registry choices (a chart has one such
+    /// control at most).
+    pub fn is_choice(self) -> bool {
+        matches!(self, Control::View | Control::Action | Control::Exclude | Control::Measure)
+    }
+
+    /// Whether the control holds a number (days, thresholds, weights).
+    pub fn is_number(self) -> bool {
+        !(self.is_choice() || matches!(self, Control::Interval | Control::Repo))
+    }
+
     /// Whether the control's number counts tenths: shown, parsed and written as 0.0 to 1.0.
     pub fn in_tenths(self) -> bool {
         matches!(
@@ -177,6 +198,77 @@ impl Control {
 pub const BOTS_PARAM: &str = "bots";
 pub const FROM_PARAM: &str = "from";
 pub const TO_PARAM: &str = "to";
+/// The repository picked for per-repository charts: `repo=ID`, or `repo=` for none.
+pub const REPO_PARAM: &str = "repo";
+
+/// Which repository of the selection a per-repository chart shows.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum RepoPick {
+    /// The selection's first repository (lowest id), until the user picks another.
+    #[default]
+    First,
+    /// The picker was cleared: the chart shows its empty state.
+    Nothing,
+    Repo(i64),
+}
+
+impl RepoPick {
+    /// As URLs and the API write it: "" for none; the first is left out.
+    pub fn as_param(self) -> Option<String> {
+        match self {
+            RepoPick::First => None,
+            RepoPick::Nothing => Some(String::new()),
+            RepoPick::Repo(id) => Some(id.to_string()),
+        }
+    }
+
+    pub fn parse(text: &str) -> Result<Self, ControlError> {
+        let text = text.trim();
+        if text.is_empty() {
+            return Ok(RepoPick::Nothing);
+        }
+        text.parse::<i64>().ok().filter(|id| *id > 0).map(RepoPick::Repo).ok_or_else(|| {
+            ControlError(format!("{REPO_PARAM} must be a repository id of the selection (got {text:?})"))
+        })
+    }
+
+    /// The pick made concrete for a selection (`repos`, ascending): the first becomes the
+    /// lowest id. A repository outside the selection is an error.
+    pub fn within(self, repos: &[i64]) -> Result<Self, ControlError> {
+        match self {
+            RepoPick::First => Ok(repos.first().map_or(RepoPick::Nothing, |id| RepoPick::Repo(*id))),
+            RepoPick::Repo(id) if !repos.contains(&id) => {
+                Err(ControlError(format!("{REPO_PARAM}={id} is not a repository of the selection")))
+            }
+            pick => Ok(pick),
+        }
+    }
+
+    /// The repository shown, if any; the first is resolved by [`RepoPick::within`] first.
+    pub fn id(self) -> Option<i64> {
+        match self {
+            RepoPick::Repo(id) => Some(id),
+            RepoPick::First | RepoPick::Nothing => None,
+        }
+    }
+}
+
+/// Travels as its URL text ("first" for the default), in JSON and form-encoded arguments.
+impl Serialize for RepoPick {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.as_param().unwrap_or_else(|| "first".to_owned()))
+    }
+}
+
+impl<'de> Deserialize<'de> for RepoPick {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+        if text == "first" {
+            return Ok(RepoPick::First);
+        }
+        RepoPick::parse(&text).map_err(serde::de::Error::custom)
+    }
+}
 
 /// Every control's value. Fields a chart does not use keep their defaults.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -209,6 +301,8 @@ pub struct ChartControls {
     pub weight_pr_opened: u32,
     pub weight_pr_merged: u32,
     pub weight_pr_closed: u32,
+    /// The repository a per-repository chart shows.
+    pub repo: RepoPick,
 }
 
 impl Default for ChartControls {
@@ -238,6 +332,7 @@ impl Default for ChartControls {
             weight_pr_opened: 5,
             weight_pr_merged: 7,
             weight_pr_closed: 2,
+            repo: RepoPick::First,
         }
     }
 }
@@ -319,6 +414,11 @@ impl ChartControls {
                 controls.set_number(control, value);
             }
         }
+        if chart.controls().contains(&Control::Repo) {
+            if let Some(text) = get(REPO_PARAM) {
+                controls.repo = RepoPick::parse(text)?;
+            }
+        }
         if let Some(control) = chart.choice_control() {
             if let Some(text) = get(control.param()) {
                 let choices = chart.spec().choices;
@@ -331,6 +431,15 @@ impl ChartControls {
         }
         controls.check()?;
         Ok(controls)
+    }
+
+    /// Makes a per-repository chart's pick concrete for the selection `repos` (ascending):
+    /// the first repo by default, and an error for a repo outside it. Other charts ignore it.
+    pub fn pick_repo_in(&mut self, chart: ChartId, repos: &[i64]) -> Result<(), ControlError> {
+        if chart.controls().contains(&Control::Repo) {
+            self.repo = self.repo.within(repos)?;
+        }
+        Ok(())
     }
 
     /// Rejects combinations no chart can draw.
@@ -364,7 +473,8 @@ impl ChartControls {
     /// The value of a numeric control.
     pub fn number(&self, control: Control) -> u32 {
         match control {
-            Control::Interval | Control::View | Control::Action | Control::Exclude => 0,
+            Control::Interval | Control::Repo => 0,
+            Control::View | Control::Action | Control::Exclude | Control::Measure => 0,
             Control::StalingDays => self.staling_days,
             Control::StaleDays => self.stale_days,
             Control::ResponseDays => self.response_days,
@@ -407,7 +517,8 @@ impl ChartControls {
             Control::WeightPrOpened => Some(&mut self.weight_pr_opened),
             Control::WeightPrMerged => Some(&mut self.weight_pr_merged),
             Control::WeightPrClosed => Some(&mut self.weight_pr_closed),
-            Control::Interval | Control::View | Control::Action | Control::Exclude => None,
+            Control::Interval | Control::Repo => None,
+            Control::View | Control::Action | Control::Exclude | Control::Measure => None,
         }
     }
 
@@ -433,7 +544,8 @@ impl ChartControls {
         for control in chart.controls() {
             match control {
                 Control::Interval => out.interval = self.interval,
-                Control::View | Control::Action | Control::Exclude => out.choice = self.choice,
+                Control::Repo => out.repo = self.repo,
+                choice if choice.is_choice() => out.choice = self.choice,
                 other => out.set_number(*other, self.number(*other)),
             }
         }
@@ -461,11 +573,10 @@ impl ChartControls {
         if let Some(control) = chart.choice_control().filter(|_| relevant.choice != defaults.choice) {
             params.push((control.param(), relevant.choice_of(chart).to_owned()));
         }
-        for control in chart
-            .controls()
-            .iter()
-            .filter(|c| !matches!(c, Control::Interval | Control::View | Control::Action | Control::Exclude))
-        {
+        if let Some(repo) = relevant.repo.as_param() {
+            params.push((REPO_PARAM, repo));
+        }
+        for control in chart.controls().iter().filter(|c| c.is_number()) {
             if relevant.number(*control) != defaults.number(*control) {
                 params.push((control.param(), control.format_value(relevant.number(*control))));
             }
@@ -587,6 +698,34 @@ mod tests {
         assert_eq!(controls.to_params(ChartId::OrgActivity), [("exclude", "gmail,github".to_owned())]);
         assert_eq!(parse(ChartId::OrgActivity, &[]).unwrap().choice_of(ChartId::OrgActivity), "none");
         assert!(parse(ChartId::OrgActivity, &[("exclude", "yahoo")]).is_err());
+    }
+
+    #[test]
+    fn the_picked_repo_is_the_selections_first_until_chosen_and_must_be_in_it() {
+        let chart = ChartId::from_slug("ossf-scorecard").unwrap();
+        let first = parse(chart, &[]).unwrap();
+        assert_eq!(first.repo, RepoPick::First);
+        assert_eq!(first.repo.within(&[4, 9]), Ok(RepoPick::Repo(4)));
+        let picked = parse(chart, &[("repo", "9")]).unwrap();
+        assert_eq!(picked.repo.within(&[4, 9]), Ok(RepoPick::Repo(9)));
+        assert_eq!(picked.to_params(chart), [("repo", "9".to_owned())]);
+        let err = picked.repo.within(&[4]).unwrap_err();
+        assert!(err.0.contains("repo=9 is not a repository of the selection"), "{err}");
+        // A cleared picker is a choice of its own, kept in the URL as `repo=`.
+        let none = parse(chart, &[("repo", "")]).unwrap();
+        assert_eq!((none.repo, none.repo.within(&[4]).unwrap().id()), (RepoPick::Nothing, None));
+        assert_eq!(none.to_params(chart), [("repo", String::new())]);
+        for bad in ["x", "-3", "0", "1.5"] {
+            assert!(parse(chart, &[("repo", bad)]).is_err(), "{bad}");
+        }
+        // Charts of the whole selection ignore it.
+        let commits = ChartId::CommitsOverTime;
+        assert_eq!(parse(commits, &[("repo", "x")]).unwrap().relevant_to(commits).repo, RepoPick::First);
+        // It travels through serde as its URL text.
+        for pick in [RepoPick::First, RepoPick::Nothing, RepoPick::Repo(12)] {
+            let json = serde_json::to_value(pick).unwrap();
+            assert_eq!(serde_json::from_value::<RepoPick>(json).unwrap(), pick);
+        }
     }
 
     #[test]

@@ -1,6 +1,7 @@
-//! What a chart draws: values per period ([`TimeSeries`]) or per category ([`Categories`]).
-//! Both serialise as they are, so a time series answers `{"periods", "series"}` and a
-//! categorical chart `{"categories", "series"}`.
+//! What a chart draws: values per period ([`TimeSeries`]), per category ([`Categories`]),
+//! points ([`Points`]) or a table ([`Table`]). Each serialises as it is, so a time series
+//! answers `{"periods", "series"}`, a categorical chart `{"categories", "series"}` and a
+//! table `{"columns", "rows"}`.
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -71,12 +72,33 @@ impl Points {
     }
 }
 
+/// A table of text cells under named columns, such as a repository's scorecard checks.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Table {
+    pub columns: Vec<String>,
+    /// One cell per column in each row, as shown.
+    pub rows: Vec<Vec<String>>,
+    /// A line shown under the table and sent in the JSON when not empty, such as when the
+    /// data was collected.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub note: String,
+}
+
+impl Table {
+    /// The data as CSV: the column names, then one line per row.
+    pub fn to_csv(&self) -> String {
+        let line = |cells: &[String]| cells.iter().map(|c| csv_field(c)).collect::<Vec<_>>().join(",") + "\n";
+        std::iter::once(&self.columns).chain(&self.rows).map(|cells| line(cells)).collect()
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum ChartData {
     Periods(TimeSeries),
     Categories(Categories),
     Points(Points),
+    Table(Table),
 }
 
 impl ChartData {
@@ -85,7 +107,7 @@ impl ChartData {
         match self {
             ChartData::Periods(ts) => &ts.series,
             ChartData::Categories(c) => &c.series,
-            ChartData::Points(_) => &[],
+            ChartData::Points(_) | ChartData::Table(_) => &[],
         }
     }
 
@@ -95,13 +117,15 @@ impl ChartData {
             ChartData::Periods(ts) => ts.periods.iter().map(|p| crate::render::period_label(*p, interval)).collect(),
             ChartData::Categories(c) => c.categories.clone(),
             ChartData::Points(p) => p.points.iter().map(|p| p.label.clone()).collect(),
+            ChartData::Table(t) => t.rows.iter().filter_map(|row| row.first().cloned()).collect(),
         }
     }
 
-    /// True when there is nothing to draw: no period or category, or only zeros.
+    /// True when there is nothing to draw: no period, category, point or row, or only zeros.
     pub fn has_no_values(&self) -> bool {
         match self {
             ChartData::Points(p) => p.points.is_empty(),
+            ChartData::Table(t) => t.rows.is_empty(),
             _ => self.series().iter().all(|s| s.values.iter().all(|v| *v == 0)),
         }
     }
@@ -111,6 +135,7 @@ impl ChartData {
             ChartData::Periods(ts) => ts.to_csv(),
             ChartData::Categories(c) => c.to_csv(),
             ChartData::Points(p) => p.to_csv(),
+            ChartData::Table(t) => t.to_csv(),
         }
     }
 
@@ -133,6 +158,12 @@ impl From<TimeSeries> for ChartData {
 impl From<Points> for ChartData {
     fn from(p: Points) -> Self {
         ChartData::Points(p)
+    }
+}
+
+impl From<Table> for ChartData {
+    fn from(t: Table) -> Self {
+        ChartData::Table(t)
     }
 }
 
@@ -175,6 +206,23 @@ mod tests {
         assert_eq!(json["points"][0]["label"], "a/b");
         assert_eq!(serde_json::from_value::<ChartData>(json).unwrap(), data);
         assert_eq!(data.to_csv(), "id,label,x,y,size\n7,a/b,3,1.5,2\n");
+    }
+
+    #[test]
+    fn a_table_keeps_columns_and_rows_and_reads_back_as_a_table() {
+        let table = Table {
+            columns: vec!["Check".into(), "Score".into()],
+            rows: vec![vec!["Code-Review".into(), "8".into()], vec!["SAST, weekly".into(), "Inconclusive".into()]],
+            note: "Collected 2024-05-01".into(),
+        };
+        let data = ChartData::from(table.clone());
+        let json = serde_json::to_value(&data).unwrap();
+        assert_eq!(json["columns"], serde_json::json!(["Check", "Score"]));
+        assert_eq!(json["rows"][1], serde_json::json!(["SAST, weekly", "Inconclusive"]));
+        assert_eq!(serde_json::from_value::<ChartData>(json).unwrap(), data);
+        assert_eq!(data.to_csv(), "Check,Score\nCode-Review,8\n\"SAST, weekly\",Inconclusive\n");
+        assert!(!data.has_no_values());
+        assert!(ChartData::from(Table { rows: Vec::new(), ..table }).has_no_values());
     }
 
     #[test]

@@ -14,8 +14,8 @@ mod series;
 mod url;
 
 pub use catalog::{ChartId, ChartSpec, Choice, Layout, PageSpec, RepoEntry, CHARTS, PAGES};
-pub use controls::{ChartControls, Control, ControlError, BOTS_PARAM, FROM_PARAM, TO_PARAM};
-pub use data::{Categories, ChartData, Point, Points};
+pub use controls::{ChartControls, Control, ControlError, RepoPick, BOTS_PARAM, FROM_PARAM, REPO_PARAM, TO_PARAM};
+pub use data::{Categories, ChartData, Point, Points, Table};
 pub use definitions::{Definition, DEFINITIONS};
 pub use error::AppError;
 pub use interval::{Interval, ParseIntervalError};

@@ -1,7 +1,7 @@
 use chrono::{Datelike, NaiveDate};
 use plotters::prelude::*;
 
-use crate::{ChartData, ChartSpec, Interval, Layout, Point, Points, Series};
+use crate::{ChartData, ChartSpec, Interval, Layout, Point, Points, Series, Table};
 
 /// Series colours in order; the first is the app's blue. Chosen to stay apart for
 /// the common forms of colour blindness (Okabe–Ito based).
@@ -34,8 +34,14 @@ impl Default for ChartSize {
 /// names a time series' periods.
 pub fn chart_svg(data: &ChartData, chart: &ChartSpec, interval: Interval, size: ChartSize) -> String {
     let mut svg = String::new();
+    // A table is as tall as its rows.
+    let size = match data {
+        ChartData::Table(table) => ChartSize { height: table_height(table), ..size },
+        _ => size,
+    };
     let drawn = match (chart.layout, data) {
         (_, ChartData::Points(points)) => draw_scatter(&mut svg, points, chart, size),
+        (_, ChartData::Table(table)) => draw_table(&mut svg, table, size),
         (Layout::Pie, _) => draw_pie(&mut svg, &data.labels(interval), data.series(), note_of(data), size),
         _ => draw(&mut svg, &data.labels(interval), data.series(), chart, size),
     };
@@ -55,6 +61,7 @@ pub fn chart_svg(data: &ChartData, chart: &ChartSpec, interval: Interval, size: 
 fn note_of(data: &ChartData) -> &str {
     match data {
         ChartData::Categories(c) => &c.note,
+        ChartData::Table(t) => &t.note,
         _ => "",
     }
 }
@@ -144,6 +151,45 @@ fn draw_pie(svg: &mut String, labels: &[String], series: &[Series], note: &str, 
     root.present().map_err(|e| e.to_string())
 }
 
+const TABLE_ROW: u32 = 26;
+
+/// A heading line, the rows and the note.
+fn table_height(table: &Table) -> u32 {
+    TABLE_ROW * (table.rows.len() as u32 + 2) + 12
+}
+
+/// The table as text in columns: the page shows an HTML table, this is the SVG download.
+/// Each column is as wide as its longest cell (at about 8 px a character).
+fn draw_table(svg: &mut String, table: &Table, size: ChartSize) -> Result<(), String> {
+    let root = SVGBackend::with_string(svg, (size.width, size.height)).into_drawing_area();
+    root.fill(&WHITE).map_err(|e| e.to_string())?;
+    let widths: Vec<i32> = (0..table.columns.len())
+        .map(|c| {
+            let longest = std::iter::once(&table.columns).chain(&table.rows).filter_map(|row| row.get(c));
+            longest.map(|cell| cell.chars().count()).max().unwrap_or(0) as i32 * 8 + 24
+        })
+        .collect();
+    let bold = AXIS_FONT.into_font().style(FontStyle::Bold);
+    for (line, cells) in std::iter::once(&table.columns).chain(&table.rows).enumerate() {
+        let y = 12 + line as i32 * TABLE_ROW as i32;
+        if line > 0 {
+            let rule = [(12, y - 6), (size.width as i32 - 12, y - 6)];
+            root.draw(&PathElement::new(rule, RGBColor(225, 228, 232))).map_err(|e| e.to_string())?;
+        }
+        let mut x = 12;
+        for (cell, width) in cells.iter().zip(&widths) {
+            let font = if line == 0 { bold.clone() } else { AXIS_FONT.into_font() };
+            root.draw(&Text::new(cell.clone(), (x, y), font)).map_err(|e| e.to_string())?;
+            x += width;
+        }
+    }
+    if !table.note.is_empty() {
+        let y = 12 + (table.rows.len() as i32 + 1) * TABLE_ROW as i32;
+        root.draw(&Text::new(table.note.clone(), (12, y), AXIS_FONT.into_font())).map_err(|e| e.to_string())?;
+    }
+    root.present().map_err(|e| e.to_string())
+}
+
 /// Draws one position per label along the x axis, each series' value at each position.
 fn draw(
     svg: &mut String,
@@ -157,7 +203,7 @@ fn draw(
         Layout::Bars { lines } => lines.contains(&name),
         Layout::Stacked => false,
         Layout::Lines => true,
-        Layout::Pie | Layout::Scatter => false,
+        Layout::Pie | Layout::Scatter | Layout::Table => false,
     };
     let value = |s: usize, i: usize| series[s].values.get(i).copied().unwrap_or(0);
     let top = (0..n)
@@ -268,9 +314,11 @@ pub(crate) fn period_label(start: NaiveDate, interval: Interval) -> String {
 /// plotters writes a fixed width and height; a viewBox lets CSS size the chart instead.
 fn responsive(svg: String, size: ChartSize) -> String {
     let fixed = format!("width=\"{}\" height=\"{}\"", size.width, size.height);
-    let scalable =
-        format!("viewBox=\"0 0 {} {}\" preserveAspectRatio=\"xMidYMid meet\" role=\"img\"", size.width, size.height);
-    svg.replacen(&fixed, &scalable, 1)
+    // plotters writes a viewBox of its own: a second one would make the file invalid XML.
+    let has_view_box = svg.split('>').next().is_some_and(|tag| tag.contains("viewBox="));
+    let view_box =
+        if has_view_box { String::new() } else { format!("viewBox=\"0 0 {} {}\" ", size.width, size.height) };
+    svg.replacen(&fixed, &format!("{view_box}preserveAspectRatio=\"xMidYMid meet\" role=\"img\""), 1)
 }
 
 fn escape_xml(text: &str) -> String {
@@ -371,6 +419,28 @@ mod tests {
         let svg = chart_svg(&data, &spec(Layout::Scatter), Interval::Month, ChartSize::default());
         assert_eq!(svg.matches("<circle").count(), 2, "{svg}");
         assert!(svg.contains("chaoss/augur") && svg.contains("other/augur") && svg.contains("log scale"), "{svg}");
+    }
+
+    #[test]
+    fn a_table_draws_every_cell_and_its_note_and_grows_with_its_rows() {
+        let table = Table {
+            columns: vec!["Check".into(), "Score".into()],
+            rows: vec![vec!["Code-Review".into(), "8".into()], vec!["SAST".into(), "Inconclusive".into()]],
+            note: "Collected 2024-05-01".into(),
+        };
+        let svg =
+            chart_svg(&ChartData::Table(table.clone()), &spec(Layout::Table), Interval::Month, ChartSize::default());
+        for text in ["Check", "Score", "Code-Review", "Inconclusive", "Collected 2024-05-01"] {
+            assert!(svg.contains(&format!(">\n{text}\n<")), "{text} in {svg}");
+        }
+        let taller = Table { rows: [table.rows.clone(), table.rows.clone()].concat(), ..table };
+        let tall = chart_svg(&ChartData::Table(taller), &spec(Layout::Table), Interval::Month, ChartSize::default());
+        let height =
+            |svg: &str| svg.split("viewBox=\"0 0 900 ").nth(1).and_then(|r| r.split('"').next()).map(str::to_owned);
+        let rows = |svg: &str| height(svg).and_then(|h| h.parse::<u32>().ok()).unwrap_or(0);
+        assert!(rows(&tall) > rows(&svg), "{} vs {}", rows(&tall), rows(&svg));
+        // One viewBox: two would make the downloaded file invalid XML.
+        assert_eq!(svg.matches("viewBox=").count(), 1, "{svg}");
     }
 
     #[test]

@@ -77,8 +77,9 @@ fn parse(
         )));
     }
     let repos = selected(params, search, limit)?;
-    let controls = ChartControls::from_params(chart, |name| params.get(name).map(String::as_str))
+    let mut controls = ChartControls::from_params(chart, |name| params.get(name).map(String::as_str))
         .map_err(|e| bad_request(e.to_string()))?;
+    controls.pick_repo_in(chart, repos.ids()).map_err(|e| bad_request(e.to_string()))?;
     let format = match params.get("format").map(String::as_str) {
         None | Some("json") => Format::Json,
         Some("csv") => Format::Csv,

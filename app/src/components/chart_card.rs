@@ -2,6 +2,7 @@ use std::time::Duration;
 
 use charts::{
     chart_svg, encode_query_value, AppError, ChartControls, ChartData, ChartId, ChartReply, ChartSize, Control,
+    RepoPick, Table,
 };
 use leptos::prelude::*;
 
@@ -38,7 +39,7 @@ pub fn ChartCard(chart: ChartId, selection: Signal<Selection>, page: Signal<Page
     let reply: Resource<Answer> = Resource::new(
         move || (selection.get(), controls.get(), poll.get(), retry.version().get()),
         move |(repos, controls, _, _)| async move {
-            if repos.is_empty() {
+            if repos.is_empty() || controls.repo == RepoPick::Nothing {
                 return (repos, controls, Ok(None));
             }
             if let Err(error) = controls.check() {
@@ -72,7 +73,13 @@ pub fn ChartCard(chart: ChartId, selection: Signal<Selection>, page: Signal<Page
             <header class="card-head">
                 <h2 id=title_id>{chart.title()}</h2>
                 <div class="card-controls">
-                    {chart.controls().iter().map(|control| view! { <ControlInput chart control=*control own /> }).collect_view()}
+                    // The picked repository is the page's picker's, not the card's.
+                    {chart
+                        .controls()
+                        .iter()
+                        .filter(|control| **control != Control::Repo)
+                        .map(|control| view! { <ControlInput chart control=*control own /> })
+                        .collect_view()}
                 </div>
             </header>
             <details class="about">
@@ -92,7 +99,7 @@ pub fn ChartCard(chart: ChartId, selection: Signal<Selection>, page: Signal<Page
 /// One of a chart's own controls: the interval buttons or a number of days / assignments.
 #[component]
 fn ControlInput(chart: ChartId, control: Control, own: RwSignal<ChartControls>) -> impl IntoView {
-    if matches!(control, Control::View | Control::Action | Control::Exclude) {
+    if control.is_choice() {
         return view! {
             <div class="segmented" role="group" aria-label=control.label()>
                 {chart
@@ -182,6 +189,10 @@ fn ChartBody(
     retry: Action<(), Result<ChartReply, AppError>>,
 ) -> impl IntoView {
     match answer {
+        Ok(None) if drawn_controls.repo == RepoPick::Nothing && !drawn_repos.is_empty() => view! {
+            <p class="status empty" data-empty="no-repo">"Pick a repository above to see this table."</p>
+        }
+        .into_any(),
         Ok(None) => view! { <p class="status empty">"Pick repositories or orgs to draw this chart."</p> }.into_any(),
         Ok(Some(ChartReply::Queued { elapsed_ms, position })) => view! {
             <p class="status pending" data-state="queued" role="status">
@@ -222,10 +233,19 @@ fn ChartBody(
                 }
                 .into_any()
             } else {
-                let svg = chart_svg(&data, chart.spec(), drawn_controls.interval, ChartSize::default());
                 let api = api_href(chart, &drawn_repos, &drawn_controls);
+                let drawing = match &data {
+                    ChartData::Table(table) => view! { <DataTable chart table=table.clone() /> }.into_any(),
+                    _ => {
+                        let svg = chart_svg(&data, chart.spec(), drawn_controls.interval, ChartSize::default());
+                        view! {
+                            <div class="chart" data-state="ready" data-interval=drawn_controls.interval.as_str() inner_html=svg></div>
+                        }
+                        .into_any()
+                    }
+                };
                 view! {
-                    <div class="chart" data-state="ready" data-interval=drawn_controls.interval.as_str() inner_html=svg></div>
+                    {drawing}
                     <footer class="card-foot">
                         <span class="as-of">{as_of}</span>
                         <span class="downloads">
@@ -280,6 +300,38 @@ fn ChartBody(
             <p class="status error" data-state="not-found" role="alert">{format!("Not found: {message}.")}</p>
         }
         .into_any(),
+    }
+}
+
+/// A table chart as an HTML table: its first column heads each row.
+#[component]
+fn DataTable(chart: ChartId, table: Table) -> impl IntoView {
+    let Table { columns, rows, note } = table;
+    view! {
+        <div class="chart table-chart" data-state="ready">
+            <table>
+                <caption class="visually-hidden">{chart.title()}</caption>
+                <thead>
+                    <tr>{columns.into_iter().map(|c| view! { <th scope="col">{c}</th> }).collect_view()}</tr>
+                </thead>
+                <tbody>
+                    {rows
+                        .into_iter()
+                        .map(|row| {
+                            let mut cells = row.into_iter();
+                            let head = cells.next().unwrap_or_default();
+                            view! {
+                                <tr>
+                                    <th scope="row">{head}</th>
+                                    {cells.map(|c| view! { <td>{c}</td> }).collect_view()}
+                                </tr>
+                            }
+                        })
+                        .collect_view()}
+                </tbody>
+            </table>
+            {(!note.is_empty()).then(|| view! { <p class="table-note">{note}</p> })}
+        </div>
     }
 }
 

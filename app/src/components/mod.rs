@@ -1,3 +1,4 @@
 pub mod chart_card;
+pub mod repo_picker;
 pub mod search_box;
 pub mod selection_panel;

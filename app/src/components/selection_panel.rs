@@ -1,12 +1,18 @@
 use charts::{repo_slug, AppError, SearchHit};
 use leptos::prelude::*;
 
-use crate::{api::describe_selection, components::search_box::SearchBox, url_state::Selection};
+use crate::{
+    api::{describe_selection, SelectionView},
+    components::search_box::SearchBox,
+    url_state::Selection,
+};
 
-/// The sidebar: the search box, what is selected (removable), and the full repo list.
-#[component]
-pub fn SelectionPanel(selection: RwSignal<Selection>) -> impl IntoView {
-    let described = Resource::new(
+/// The selection as the server describes it (`None` while nothing is selected), loaded once
+/// per selection for every part of the page that lists its repositories.
+pub type Described = Resource<Result<Option<SelectionView>, AppError>>;
+
+pub fn described(selection: RwSignal<Selection>) -> Described {
+    Resource::new(
         move || selection.get(),
         |selection| async move {
             if selection.is_empty() {
@@ -14,7 +20,12 @@ pub fn SelectionPanel(selection: RwSignal<Selection>) -> impl IntoView {
             }
             describe_selection(selection).await.map(Some)
         },
-    );
+    )
+}
+
+/// The sidebar: the search box, what is selected (removable), and the full repo list.
+#[component]
+pub fn SelectionPanel(selection: RwSignal<Selection>, described: Described) -> impl IntoView {
     let on_pick = Callback::new(move |hit: SearchHit| selection.update(|s| s.add(&hit)));
     view! {
         <section class="picker" aria-labelledby="picker-title">

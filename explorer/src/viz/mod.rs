@@ -19,6 +19,7 @@ mod grid;
 mod importance;
 mod items;
 mod lifecycle;
+mod overview;
 mod response;
 mod spans;
 #[cfg(test)]
@@ -76,6 +77,7 @@ static TRANSFORMS: LazyLock<Vec<Transform>> = LazyLock::new(|| {
         importance::transforms,
         velocity::transforms,
         affiliation::transforms,
+        overview::transforms,
     ];
     let mut all: Vec<Transform> = modules.into_iter().flat_map(|transforms| transforms()).collect();
     all.sort_by_key(|t| t.chart);

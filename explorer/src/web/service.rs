@@ -100,6 +100,13 @@ impl ChartService {
     ) -> Result<ChartAnswer, ServiceError> {
         let query = viz::query_for(chart);
         let key = ResultKey::new(query, repos);
+        // A per-repo chart names its repo in its drawing's field. Callers reject a pick
+        // outside the selection with its reason (`ChartControls::pick_repo_in`).
+        let mut controls = *controls;
+        if controls.pick_repo_in(chart, repos.ids()).is_err() {
+            controls.repo = charts::RepoPick::Nothing;
+        }
+        let controls = &controls;
         let span = tracing::info_span!("chart", chart = chart.slug(), %key);
         logged(span, async move {
             METRICS.chart_requested(chart.slug());

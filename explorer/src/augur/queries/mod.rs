@@ -14,6 +14,7 @@ mod issues;
 mod prs;
 mod responses;
 mod rows;
+mod snapshots;
 
 use std::collections::HashSet;
 
@@ -30,6 +31,9 @@ pub use prs::{PrRow, Prs};
 pub use responses::{PrResponses, ResponseRow};
 use rows::query_row;
 pub use rows::{value_at, ColumnValue, MissingColumn, QueryRow, TextId, WireValue};
+pub use snapshots::{
+    DependencyRow, LanguageRow, PackageVersions, RepoInfo, RepoInfoRow, RepoLanguages, Scorecard, ScorecardRow,
+};
 
 use crate::{
     store::{
@@ -79,6 +83,10 @@ impl Query {
         Query::of::<ContributorActions>(),
         Query::of::<CommitDomains>(),
         Query::of::<ContributorAffiliations>(),
+        Query::of::<RepoLanguages>(),
+        Query::of::<PackageVersions>(),
+        Query::of::<Scorecard>(),
+        Query::of::<RepoInfo>(),
     ];
 
     pub const fn of<Q: AugurQuery>() -> Query {
