@@ -50,6 +50,9 @@ pub struct ChartSpec {
     /// Numeric controls whose (default, lowest, highest) differ on this chart from
     /// [`Control::range`] and [`ChartControls::default`](crate::ChartControls).
     pub numbers: &'static [(Control, u32, u32, u32)],
+    /// The [`DEFINITIONS`](crate::DEFINITIONS) the about text counts in, by id: the card
+    /// links them, so a term is worded in one place.
+    pub terms: &'static [&'static str],
 }
 
 /// One view or action a chart can be switched to.
@@ -73,6 +76,7 @@ pub(crate) const UNSET: ChartSpec = ChartSpec {
     choices: &[],
     x_axis: "",
     numbers: &[],
+    terms: &[],
 };
 
 /// A page of charts.
@@ -143,6 +147,7 @@ const DOMAIN_CONTRIBUTIONS: &[(Control, u32, u32, u32)] = &[(Control::Contributi
 chart_registry! {
     CommitsOverTime {
         slug: "commits-over-time",
+        terms: &["contribution"],
         title: "Commits over time",
         layout: Layout::Bars { lines: &[] },
         controls: INTERVAL,
@@ -153,6 +158,7 @@ chart_registry! {
     }
     PrsOverTime {
         slug: "prs-over-time",
+        terms: &["contribution"],
         title: "Pull requests over time",
         layout: Layout::Bars { lines: &["open"] },
         controls: INTERVAL,
@@ -163,6 +169,7 @@ chart_registry! {
     }
     PrStaleness {
         slug: "pr-staleness",
+        terms: &["staleness"],
         title: "Pull request activity: staleness",
         layout: Layout::Stacked,
         controls: STALENESS,
@@ -173,6 +180,7 @@ chart_registry! {
     }
     PrFirstResponse {
         slug: "pr-first-response",
+        terms: &["contribution"],
         title: "Pull request time to first response",
         layout: Layout::Lines,
         controls: RESPONSE,
@@ -183,6 +191,7 @@ chart_registry! {
     }
     PrEngagement {
         slug: "pr-engagement",
+        terms: &["contribution"],
         title: "Pull request conversation engagement",
         layout: Layout::Lines,
         controls: RESPONSE,
@@ -202,6 +211,7 @@ chart_registry! {
     }
     PrReviewAssignment {
         slug: "pr-review-assignment",
+        terms: &["contributor", "bots"],
         title: "Contributor pull request review assignment",
         layout: Layout::Lines,
         controls: WEEKLY_ASSIGNMENT,
@@ -211,6 +221,7 @@ chart_registry! {
     }
     IssuesOverTime {
         slug: "issues-over-time",
+        terms: &["contribution"],
         title: "Issues over time",
         layout: Layout::Bars { lines: &["open"] },
         controls: INTERVAL,
@@ -221,6 +232,7 @@ chart_registry! {
     }
     IssueStaleness {
         slug: "issue-staleness",
+        terms: &["staleness"],
         title: "Issue activity: staleness",
         layout: Layout::Stacked,
         controls: STALENESS,
@@ -239,6 +251,7 @@ chart_registry! {
     }
     IssueAssignment {
         slug: "issue-assignment",
+        terms: &["contributor", "bots"],
         title: "Contributor issue assignment",
         layout: Layout::Lines,
         controls: WEEKLY_ASSIGNMENT,
@@ -248,6 +261,7 @@ chart_registry! {
     }
     ActivityCycle {
         slug: "activity-cycle",
+        terms: &["contribution"],
         title: "Contributor activity cycle",
         layout: Layout::Bars { lines: &[] },
         controls: &[Control::View],
@@ -261,6 +275,7 @@ chart_registry! {
     }
     DriveRepeatContributions {
         slug: "drive-repeat-contributions",
+        terms: &["consistency", "contribution", "unresolved"],
         title: "Contributions per quarter: drive-thru or repeat contributors",
         layout: Layout::Stacked,
         controls: &[Control::ContributionsRequired, Control::View],
@@ -276,6 +291,7 @@ chart_registry! {
     }
     FirstTimeContributors {
         slug: "first-time-contributors",
+        terms: &["contributor", "contribution", "unresolved"],
         title: "First-time contributors per quarter",
         layout: Layout::Stacked,
         controls: &[],
@@ -289,6 +305,7 @@ chart_registry! {
     }
     ContributorEngagement {
         slug: "contributor-engagement",
+        terms: &["recency", "contributor", "unresolved"],
         title: "Contributor growth by engagement",
         layout: Layout::Stacked,
         controls: &[Control::Interval, Control::DriftingMonths, Control::AwayMonths],
@@ -301,6 +318,7 @@ chart_registry! {
     }
     NewContributors {
         slug: "new-contributors",
+        terms: &["contributor", "contribution", "unresolved"],
         title: "New contributors over time",
         layout: Layout::Bars { lines: &[] },
         controls: INTERVAL,
@@ -312,6 +330,7 @@ chart_registry! {
     }
     ContributorTypes {
         slug: "contributor-types",
+        terms: &["consistency", "contributor", "unresolved"],
         title: "Contributor types over time",
         layout: Layout::Stacked,
         controls: &[Control::Interval, Control::ContributionsRequired],
@@ -324,6 +343,7 @@ chart_registry! {
     }
     BusFactor {
         slug: "bus-factor",
+        terms: &["contributor", "contribution", "unresolved", "bots"],
         title: "Bus factor: top contributors",
         layout: Layout::Pie,
         controls: &[Control::Action, Control::TopK],
@@ -336,6 +356,7 @@ chart_registry! {
     }
     LotteryFactor {
         slug: "lottery-factor",
+        terms: &["contributor", "contribution", "unresolved"],
         title: "Lottery factor over time",
         layout: Layout::Lines,
         controls: &[Control::WindowMonths, Control::StepMonths, Control::ThresholdPct],
@@ -350,6 +371,7 @@ chart_registry! {
     }
     ProjectVelocity {
         slug: "project-velocity",
+        terms: &["contributor", "contribution"],
         title: "Project velocity",
         layout: Layout::Scatter,
         controls: &[
@@ -372,6 +394,7 @@ chart_registry! {
     }
     ContributorsByAction {
         slug: "contributors-by-action",
+        terms: &["contributor", "contribution", "unresolved"],
         title: "Contributors by action type",
         layout: Layout::Bars { lines: &[] },
         controls: &[Control::Interval, Control::Action],
@@ -385,6 +408,7 @@ chart_registry! {
     }
     CommitDomains {
         slug: "commit-domains",
+        terms: &["bots"],
         title: "Commit activity by email domain",
         layout: Layout::Pie,
         controls: &[Control::ContributionsRequired],
@@ -399,6 +423,7 @@ chart_registry! {
     }
     ContributorDomains {
         slug: "contributor-domains",
+        terms: &["contributor", "unresolved"],
         title: "Contributors by email domain",
         layout: Layout::Pie,
         controls: &[Control::ContributorsRequired],
@@ -412,6 +437,7 @@ chart_registry! {
     }
     OrgActivity {
         slug: "org-activity",
+        terms: &["contribution", "unresolved"],
         title: "Organization associated activity",
         layout: Layout::Bars { lines: &[] },
         controls: &[Control::ContributionsRequired, Control::Exclude],
@@ -427,6 +453,7 @@ chart_registry! {
     }
     OrgCoreContributors {
         slug: "org-core-contributors",
+        terms: &["contributor", "contribution", "unresolved"],
         title: "Organization core contributors",
         layout: Layout::Bars { lines: &[] },
         controls: &[Control::ContributionsRequired, Control::CoreRequired, Control::Exclude],
@@ -442,6 +469,7 @@ chart_registry! {
     }
     CompanyAffiliation {
         slug: "company-affiliation",
+        terms: &["contributor", "unresolved"],
         title: "Organization affiliation by GitHub profile company",
         layout: Layout::Pie,
         controls: &[Control::ContributionsRequired],
@@ -681,6 +709,21 @@ mod tests {
             assert!(choosers <= 1, "{}", chart.slug());
             assert_eq!(choosers == 1, !chart.spec().choices.is_empty(), "{}", chart.slug());
         }
+    }
+
+    #[test]
+    fn every_term_a_chart_links_is_defined_and_every_definition_is_used() {
+        let defined: HashSet<&str> = crate::DEFINITIONS.iter().map(|d| d.id).collect();
+        let mut used = HashSet::new();
+        for chart in ChartId::ALL {
+            for term in chart.spec().terms {
+                assert!(defined.contains(term), "{} links the undefined term {term}", chart.slug());
+                used.insert(*term);
+            }
+        }
+        // "Data as of" is linked from every chart's footer instead.
+        used.insert("data-as-of");
+        assert_eq!(used, defined, "definitions no chart links");
     }
 
     #[test]

@@ -43,7 +43,7 @@ test("every page of the registry draws its charts for an org, each in the naviga
     await expect(page.locator(".card")).toHaveCount(charts.length);
     for (const chart of charts) {
       const card = page.locator(`[data-chart="${chart}"]`);
-      await expect(card.locator('.chart[data-state="ready"] svg, .status.empty[data-state="ready"]').first()).toBeVisible({
+      await expect(card.locator('.chart[data-state="ready"] svg, .chart[data-state="ready"] table, .status.empty[data-state="ready"]').first()).toBeVisible({
         timeout: 45_000,
       });
     }

@@ -2,7 +2,7 @@ use std::time::Duration;
 
 use charts::{
     chart_svg, encode_query_value, AppError, ChartControls, ChartData, ChartId, ChartReply, ChartSize, Control,
-    RepoPick, Table,
+    Definition, RepoPick, Table, DEFINITIONS,
 };
 use leptos::prelude::*;
 
@@ -85,6 +85,7 @@ pub fn ChartCard(chart: ChartId, selection: Signal<Selection>, page: Signal<Page
             <details class="about">
                 <summary>"About this chart"</summary>
                 <p>{chart.about()}</p>
+                <Terms chart />
             </details>
             <Transition fallback=|| view! { <p class="status">"Loading…"</p> }>
                 {move || Suspend::new(async move {
@@ -212,7 +213,10 @@ fn ChartBody(
         }
         .into_any(),
         Ok(Some(ChartReply::Ready { computed_at, data })) => {
-            let as_of = format!("Data as of {}", computed_at.format("%Y-%m-%d %H:%M UTC"));
+            let as_of = view! {
+                <a href="/definitions#data-as-of">"Data as of"</a>
+                {format!(" {}", computed_at.format("%Y-%m-%d %H:%M UTC"))}
+            };
             if let ChartData::Points(points) = &data {
                 if points.points.len() < 2 {
                     return view! {
@@ -301,6 +305,31 @@ fn ChartBody(
         }
         .into_any(),
     }
+}
+
+/// Links to the definitions of the words the chart counts in, each with its definition as
+/// a tooltip: the wording lives once, on the Definitions page.
+#[component]
+fn Terms(chart: ChartId) -> impl IntoView {
+    let terms: Vec<&'static Definition> =
+        chart.spec().terms.iter().filter_map(|id| DEFINITIONS.iter().find(|d| d.id == *id)).collect();
+    (!terms.is_empty()).then(|| {
+        view! {
+            <p class="terms">
+                "Terms: "
+                {terms
+                    .into_iter()
+                    .enumerate()
+                    .map(|(index, term)| {
+                        view! {
+                            {(index > 0).then_some(", ")}
+                            <a href=format!("/definitions#{}", term.id) title=term.text>{term.term}</a>
+                        }
+                    })
+                    .collect_view()}
+            </p>
+        }
+    })
 }
 
 /// A table chart as an HTML table: its first column heads each row.
