@@ -21,9 +21,11 @@ if [ -z "${TEST_DATABASE_URL:-}" ]; then
   export TEST_DATABASE_URL="$LOCAL_PG_URL/postgres"
 fi
 
-# Databases left by earlier runs (each integration test makes its own).
-psql "$TEST_DATABASE_URL" -Atc "SELECT datname FROM pg_database WHERE datname LIKE 'test\_%'" |
-  while read -r db; do psql "$TEST_DATABASE_URL" -qc "DROP DATABASE IF EXISTS \"$db\"" >/dev/null; done
+# Databases left by earlier runs (each integration test makes its own); one in use belongs to
+# a run still going on this server, and is left alone.
+psql "$TEST_DATABASE_URL" -Atc "SELECT datname FROM pg_database d WHERE datname LIKE 'test\_%'
+    AND NOT EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.datname = d.datname)" |
+  while read -r db; do psql "$TEST_DATABASE_URL" -qc "DROP DATABASE IF EXISTS \"$db\"" >/dev/null 2>&1 || true; done
 
 logs="$ROOT/target/test-logs"
 mkdir -p "$logs"

@@ -135,6 +135,26 @@ fn chart_param(chart: ChartId, control: Control) -> String {
     }
 }
 
+/// The series a chart's legend hides, by name, as `<chart-id>.hide=name|name` (names are
+/// logins, domains or labels, which may hold commas but not a bar).
+pub fn hidden_series(chart: ChartId) -> RwSignal<Vec<String>> {
+    let read = move |query: &ParamsMap| -> Vec<String> {
+        let text = query.get(&hide_param(chart)).unwrap_or_default();
+        text.split('|').filter(|name| !name.is_empty()).map(str::to_owned).collect()
+    };
+    let write = move |names: &Vec<String>, query: &mut ParamsMap| {
+        query.remove(&hide_param(chart));
+        if !names.is_empty() {
+            query.insert(hide_param(chart), names.join("|"));
+        }
+    };
+    synced(use_query_map(), read, write)
+}
+
+fn hide_param(chart: ChartId) -> String {
+    format!("{}.hide", chart.slug())
+}
+
 /// The repository the per-repository charts show, as the page's picker sets it: `repo=ID`,
 /// `repo=` for none, absent for the selection's first.
 pub fn repo_pick() -> RwSignal<RepoPick> {

@@ -217,7 +217,9 @@ chart_registry! {
         controls: WEEKLY_ASSIGNMENT,
         default_interval: Interval::Week,
         about: "Review assignments per contributor in each period, for contributors with at least \
-                the required number of assignments in the chosen date range.",
+                the required number of assignments in the chosen date range: the eight most \
+                assigned by login, the others added up as \"Other\" (8Knot draws a line for \
+                each). Periods run to today, like the selection's other charts.",
     }
     IssuesOverTime {
         slug: "issues-over-time",
@@ -257,7 +259,9 @@ chart_registry! {
         controls: WEEKLY_ASSIGNMENT,
         default_interval: Interval::Week,
         about: "Issue assignments per contributor in each period, for contributors with at least \
-                the required number of assignments in the chosen date range.",
+                the required number of assignments in the chosen date range: the eight most \
+                assigned by login, the others added up as \"Other\" (8Knot draws a line for \
+                each). Periods run to today, like the selection's other charts.",
     }
     ActivityCycle {
         slug: "activity-cycle",

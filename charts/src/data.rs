@@ -139,6 +139,37 @@ impl ChartData {
         }
     }
 
+    /// The same numbers as a table: a row per period, category or point, a column per
+    /// series (what "Show as table" shows, and a screen reader can walk).
+    pub fn to_table(&self, interval: Interval) -> Table {
+        let labels = self.labels(interval);
+        match self {
+            ChartData::Table(table) => table.clone(),
+            ChartData::Points(points) => Table {
+                columns: ["repository", "x", "y", "size"].map(String::from).to_vec(),
+                rows: points
+                    .points
+                    .iter()
+                    .map(|p| vec![p.label.clone(), p.x.to_string(), p.y.to_string(), p.size.to_string()])
+                    .collect(),
+                note: String::new(),
+            },
+            _ => {
+                let first = if matches!(self, ChartData::Periods(_)) { "period" } else { "category" };
+                let columns = std::iter::once(first.to_owned()).chain(self.series().iter().map(|s| s.name.clone()));
+                let rows = labels
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, label)| {
+                        let values = self.series().iter().map(|s| s.values.get(i).copied().unwrap_or(0).to_string());
+                        std::iter::once(label).chain(values).collect()
+                    })
+                    .collect();
+                Table { columns: columns.collect(), rows, note: String::new() }
+            }
+        }
+    }
+
     /// Keeps the periods that overlap the date range; a categorical chart applies the
     /// range to its rows instead, so it passes through.
     pub fn within(self, interval: Interval, from: Option<NaiveDate>, to: Option<NaiveDate>) -> Self {
@@ -223,6 +254,23 @@ mod tests {
         assert_eq!(data.to_csv(), "Check,Score\nCode-Review,8\n\"SAST, weekly\",Inconclusive\n");
         assert!(!data.has_no_values());
         assert!(ChartData::from(Table { rows: Vec::new(), ..table }).has_no_values());
+    }
+
+    #[test]
+    fn every_kind_reads_as_a_table_of_the_same_numbers() {
+        let ts = TimeSeries {
+            periods: vec![NaiveDate::from_ymd_opt(2024, 3, 1).unwrap()],
+            series: vec![
+                Series { name: "opened".into(), values: vec![214] },
+                Series { name: "open".into(), values: vec![9] },
+            ],
+        };
+        let table = ChartData::from(ts).to_table(Interval::Month);
+        assert_eq!(table.columns, ["period", "opened", "open"]);
+        assert_eq!(table.rows, [["2024-03", "214", "9"]]);
+        let pie = ChartData::from(Categories::one_series("commits", [("a.org", 3)], 2)).to_table(Interval::Month);
+        assert_eq!((pie.columns[0].as_str(), pie.rows.len()), ("category", 2));
+        assert_eq!(pie.rows[1], ["Other", "2"]);
     }
 
     #[test]

@@ -6,6 +6,7 @@ mod controls;
 mod data;
 mod definitions;
 mod error;
+mod hits;
 mod interval;
 mod render;
 mod reply;
@@ -18,8 +19,9 @@ pub use controls::{ChartControls, Control, ControlError, RepoPick, BOTS_PARAM, F
 pub use data::{Categories, ChartData, Point, Points, Table};
 pub use definitions::{Definition, DEFINITIONS};
 pub use error::AppError;
+pub use hits::mark_texts;
 pub use interval::{Interval, ParseIntervalError};
-pub use render::{chart_svg, ChartSize};
+pub use render::{chart_svg, series_hex, ChartSize, Drawing};
 pub use reply::ChartReply;
 pub use search::{repo_name, repo_slug, SearchHit};
 pub use series::{Series, TimeSeries};

@@ -1,7 +1,10 @@
 use chrono::{Datelike, NaiveDate};
 use plotters::prelude::*;
 
-use crate::{ChartData, ChartSpec, Interval, Layout, Point, Points, Series, Table};
+use crate::{
+    hits::{mark_texts, overlay, pie_slices, HitArea},
+    ChartData, ChartSpec, Interval, Layout, Point, Points, Series, Table,
+};
 
 /// Series colours in order; the first is the app's blue. Chosen to stay apart for
 /// the common forms of colour blindness (Okabe–Ito based).
@@ -30,31 +33,67 @@ impl Default for ChartSize {
     }
 }
 
+/// How a chart is drawn besides its data.
+#[derive(Clone, Copy, Debug)]
+pub struct Drawing<'a> {
+    pub size: ChartSize,
+    /// Series (or pie slices) left out, by name; the others keep their colours.
+    pub hidden: &'a [String],
+    /// Whether the legend is drawn into the SVG, under the plot: a file needs it, the page
+    /// draws its own (which hides and shows series).
+    pub legend: bool,
+}
+
+impl Drawing<'_> {
+    /// A file to download: the default size, every series, the legend in the picture.
+    pub fn file() -> Drawing<'static> {
+        Drawing { size: ChartSize::default(), hidden: &[], legend: true }
+    }
+
+    /// The page's drawing: the legend is the page's, `hidden` series are left out.
+    pub fn page(hidden: &[String]) -> Drawing<'_> {
+        Drawing { size: ChartSize::default(), hidden, legend: false }
+    }
+}
+
 /// Draws `data` as the chart's registry row says and returns the SVG text; `interval`
-/// names a time series' periods.
-pub fn chart_svg(data: &ChartData, chart: &ChartSpec, interval: Interval, size: ChartSize) -> String {
+/// names a time series' periods. Every mark carries its values as its accessible name
+/// (see [`mark_texts`]).
+pub fn chart_svg(data: &ChartData, chart: &ChartSpec, interval: Interval, drawing: Drawing) -> String {
     let mut svg = String::new();
+    let size = drawing.size;
     // A table is as tall as its rows.
     let size = match data {
         ChartData::Table(table) => ChartSize { height: table_height(table), ..size },
         _ => size,
     };
+    let texts = mark_texts(data, chart.layout, interval, drawing.hidden);
     let drawn = match (chart.layout, data) {
         (_, ChartData::Points(points)) => draw_scatter(&mut svg, points, chart, size),
-        (_, ChartData::Table(table)) => draw_table(&mut svg, table, size),
-        (Layout::Pie, _) => draw_pie(&mut svg, &data.labels(interval), data.series(), note_of(data), size),
-        _ => draw(&mut svg, &data.labels(interval), data.series(), chart, size),
+        (_, ChartData::Table(table)) => draw_table(&mut svg, table, size).map(|()| Vec::new()),
+        (Layout::Pie, _) => draw_pie(&mut svg, &data.labels(interval), data.series(), note_of(data), drawing),
+        _ => draw(&mut svg, &data.labels(interval), data.series(), chart, drawing),
     };
-    if let Err(error) = drawn {
-        // Drawing into a string only fails on a plotters bug; show it instead of a blank box.
-        return format!(
+    let areas = match drawn {
+        Ok(areas) => areas,
+        Err(error) => return failed_svg(&error, size),
+    };
+    if !areas.is_empty() {
+        if let Some(end) = svg.rfind("</svg>") {
+            svg.insert_str(end, &overlay(&areas, &texts));
+        }
+    }
+    responsive(svg, size, chart.title)
+}
+
+/// Drawing into a string only fails on a plotters bug; show it instead of a blank box.
+fn failed_svg(error: &str, size: ChartSize) -> String {
+    format!(
             "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {} {}\"><text x=\"10\" y=\"20\">chart could not be drawn: {}</text></svg>",
             size.width,
             size.height,
-            escape_xml(&error)
-        );
-    }
-    responsive(svg, size)
+            escape_xml(error)
+        )
 }
 
 /// The line a categorical chart carries under it, if any.
@@ -66,6 +105,12 @@ fn note_of(data: &ChartData) -> &str {
     }
 }
 
+/// A series' colour as CSS and SVG write it, `#RRGGBB`: the page's legend swatches.
+pub fn series_hex(index: usize) -> String {
+    let RGBColor(r, g, b) = series_color(index);
+    format!("#{r:02X}{g:02X}{b:02X}")
+}
+
 pub fn series_color(index: usize) -> RGBColor {
     PALETTE[index % PALETTE.len()]
 }
@@ -73,7 +118,7 @@ pub fn series_color(index: usize) -> RGBColor {
 /// One labelled circle per point. x is drawn as log10(1 + x), so a repository with one
 /// commit is not squashed against the axis; y likewise when the data asks for a log axis;
 /// a circle's radius grows with log(1 + size).
-fn draw_scatter(svg: &mut String, points: &Points, spec: &ChartSpec, size: ChartSize) -> Result<(), String> {
+fn draw_scatter(svg: &mut String, points: &Points, spec: &ChartSpec, size: ChartSize) -> Result<Vec<HitArea>, String> {
     let log1p10 = |v: f64| (1.0 + v.max(0.0)).log10();
     let x_of = |p: &Point| log1p10(p.x);
     let y_of = |p: &Point| if points.log_y { log1p10(p.y) } else { p.y };
@@ -102,19 +147,30 @@ fn draw_scatter(svg: &mut String, points: &Points, spec: &ChartSpec, size: Chart
         .axis_desc_style(AXIS_FONT)
         .draw()
         .map_err(|e| e.to_string())?;
+    let mut areas = Vec::with_capacity(points.points.len());
     for (index, point) in points.points.iter().enumerate() {
         let color = series_color(index);
         let radius = 4 + (3.0 * (1.0 + point.size.max(0.0)).ln()).round() as i32;
         let at = (x_of(point), y_of(point));
         chart.draw_series([Circle::new(at, radius, color.mix(0.7).filled())]).map_err(|e| e.to_string())?;
         chart.draw_series([Text::new(point.label.clone(), at, AXIS_FONT.into_font())]).map_err(|e| e.to_string())?;
+        let (cx, cy) = chart.backend_coord(&at);
+        areas.push(HitArea::Circle { cx, cy, r: radius.max(6) });
     }
-    root.present().map_err(|e| e.to_string())
+    root.present().map_err(|e| e.to_string())?;
+    Ok(areas)
 }
 
 /// A pie of the first series, one slice per label with a value above zero, from twelve
 /// o'clock clockwise.
-fn draw_pie(svg: &mut String, labels: &[String], series: &[Series], note: &str, size: ChartSize) -> Result<(), String> {
+fn draw_pie(
+    svg: &mut String,
+    labels: &[String],
+    series: &[Series],
+    note: &str,
+    drawing: Drawing,
+) -> Result<Vec<HitArea>, String> {
+    let size = drawing.size;
     let root = SVGBackend::with_string(svg, (size.width, size.height)).into_drawing_area();
     root.fill(&WHITE).map_err(|e| e.to_string())?;
     if !note.is_empty() {
@@ -122,7 +178,8 @@ fn draw_pie(svg: &mut String, labels: &[String], series: &[Series], note: &str, 
             .map_err(|e| e.to_string())?;
     }
     let values = series.first().map_or(&[][..], |s| &s.values[..]);
-    let slices: Vec<usize> = (0..labels.len()).filter(|i| values.get(*i).is_some_and(|v| *v > 0)).collect();
+    let slices: Vec<usize> = pie_slices(labels, values, drawing.hidden).into_iter().map(|(i, _)| i).collect();
+    let mut areas = Vec::with_capacity(slices.len());
     if !slices.is_empty() {
         let sizes: Vec<f64> = slices.iter().map(|i| values[*i] as f64).collect();
         let colors: Vec<RGBColor> = slices.iter().map(|i| series_color(*i)).collect();
@@ -131,13 +188,25 @@ fn draw_pie(svg: &mut String, labels: &[String], series: &[Series], note: &str, 
         // beside it names every slice with its value and share.
         let names: Vec<&str> =
             slices.iter().zip(&sizes).map(|(i, v)| if v / total >= 0.04 { labels[*i].as_str() } else { "" }).collect();
-        let center = ((size.width / 3) as i32, (size.height / 2) as i32);
+        // Without its legend beside it, the pie takes the middle.
+        let center_x = if drawing.legend { size.width / 3 } else { size.width / 2 };
+        let center = (center_x as i32, (size.height / 2) as i32);
         let radius = f64::from(size.height) * 0.36;
+        let mut start = -std::f64::consts::FRAC_PI_2;
+        for value in &sizes {
+            let sweep = value / total * std::f64::consts::TAU;
+            areas.push(HitArea::Path(slice_path(center, radius, start, sweep)));
+            start += sweep;
+        }
         let mut pie = Pie::new(&center, &radius, &sizes, &colors, &names);
         pie.start_angle(-90.0);
         pie.label_style(AXIS_FONT.into_font().color(&BLACK));
         pie.label_offset(12.0);
         root.draw(&pie).map_err(|e| e.to_string())?;
+        if !drawing.legend {
+            root.present().map_err(|e| e.to_string())?;
+            return Ok(areas);
+        }
         let legend_x = (size.width * 2 / 3) as i32 - 40;
         let row_height = (size.height as i32 - 24) / slices.len().max(12) as i32;
         for (row, ((index, value), color)) in slices.iter().zip(&sizes).zip(&colors).enumerate() {
@@ -148,7 +217,24 @@ fn draw_pie(svg: &mut String, labels: &[String], series: &[Series], note: &str, 
             root.draw(&Text::new(text, (legend_x + 16, y), AXIS_FONT.into_font())).map_err(|e| e.to_string())?;
         }
     }
-    root.present().map_err(|e| e.to_string())
+    root.present().map_err(|e| e.to_string())?;
+    Ok(areas)
+}
+
+/// A pie slice from `start`, `sweep` radians clockwise (on screen), as an SVG path.
+fn slice_path((cx, cy): (i32, i32), radius: f64, start: f64, sweep: f64) -> String {
+    let at = |angle: f64| (f64::from(cx) + radius * angle.cos(), f64::from(cy) + radius * angle.sin());
+    if sweep >= std::f64::consts::TAU - 1e-9 {
+        // A whole circle: two half arcs, since one arc cannot end where it starts.
+        let (top, bottom) = (at(start), at(start + std::f64::consts::PI));
+        return format!(
+            "M{:.1} {:.1}A{radius:.1} {radius:.1} 0 1 1 {:.1} {:.1}A{radius:.1} {radius:.1} 0 1 1 {:.1} {:.1}Z",
+            top.0, top.1, bottom.0, bottom.1, top.0, top.1
+        );
+    }
+    let ((x0, y0), (x1, y1)) = (at(start), at(start + sweep));
+    let large = i32::from(sweep > std::f64::consts::PI);
+    format!("M{cx} {cy}L{x0:.1} {y0:.1}A{radius:.1} {radius:.1} 0 {large} 1 {x1:.1} {y1:.1}Z")
 }
 
 const TABLE_ROW: u32 = 26;
@@ -196,9 +282,10 @@ fn draw(
     labels: &[String],
     series: &[Series],
     spec: &ChartSpec,
-    size: ChartSize,
-) -> Result<(), String> {
-    let (n, layout) = (labels.len(), spec.layout);
+    drawing: Drawing,
+) -> Result<Vec<HitArea>, String> {
+    let (n, layout, size) = (labels.len(), spec.layout, drawing.size);
+    let shown: Vec<usize> = (0..series.len()).filter(|s| !drawing.hidden.contains(&series[*s].name)).collect();
     let is_line = |name: &str| match layout {
         Layout::Bars { lines } => lines.contains(&name),
         Layout::Stacked => false,
@@ -208,8 +295,8 @@ fn draw(
     let value = |s: usize, i: usize| series[s].values.get(i).copied().unwrap_or(0);
     let top = (0..n)
         .map(|i| {
-            let stacked: i64 = (0..series.len()).map(|s| value(s, i).max(0)).sum();
-            let single = (0..series.len()).map(|s| value(s, i)).max().unwrap_or(0);
+            let stacked: i64 = shown.iter().map(|&s| value(s, i).max(0)).sum();
+            let single = shown.iter().map(|&s| value(s, i)).max().unwrap_or(0);
             if layout == Layout::Stacked {
                 stacked
             } else {
@@ -221,11 +308,18 @@ fn draw(
         .max(1);
     let root = SVGBackend::with_string(svg, (size.width, size.height)).into_drawing_area();
     root.fill(&WHITE).map_err(|e| e.to_string())?;
-    let mut chart = ChartBuilder::on(&root)
+    // A file's legend sits under the plot, never over the data.
+    let legend_rows = if drawing.legend && series.len() > 1 { legend_rows(series, size.width) } else { Vec::new() };
+    let legend_height = 22 * legend_rows.len() as u32;
+    let (plot_area, legend_area) = root.split_vertically(size.height - legend_height);
+    let y_end = top + top / 10 + 1;
+    let mut chart = ChartBuilder::on(&plot_area)
         .margin(12)
+        // Room for the last x label, which is centred on the last position.
+        .margin_right(36)
         .x_label_area_size(if spec.x_axis.is_empty() { 32 } else { 48 })
         .y_label_area_size(56)
-        .build_cartesian_2d(-0.5f64..(n.max(1) as f64 - 0.5), 0i64..(top + top / 10 + 1))
+        .build_cartesian_2d(-0.5f64..(n.max(1) as f64 - 0.5), 0i64..y_end)
         .map_err(|e| e.to_string())?;
     // Period i is centred on x = i; ticks between periods get no label.
     let label = |x: &f64| {
@@ -249,7 +343,7 @@ fn draw(
         .draw()
         .map_err(|e| e.to_string())?;
 
-    let bar_series: Vec<usize> = (0..series.len()).filter(|s| !is_line(&series[*s].name)).collect();
+    let bar_series: Vec<usize> = shown.iter().copied().filter(|s| !is_line(&series[*s].name)).collect();
     let gap = if n > 200 { 0.0 } else { 0.1 };
     let slot = (1.0 - 2.0 * gap) / bar_series.len().max(1) as f64;
     let mut base = vec![0i64; n];
@@ -271,33 +365,33 @@ fn draw(
             };
             rects.push(Rectangle::new([(x0, y0), (x1, y1)], color.filled()));
         }
-        chart
-            .draw_series(rects)
-            .map_err(|e| e.to_string())?
-            .label(series[s].name.clone())
-            .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 10, y + 5)], color.filled()));
+        chart.draw_series(rects).map_err(|e| e.to_string())?;
     }
-    for s in (0..series.len()).filter(|s| is_line(&series[*s].name)) {
+    for &s in shown.iter().filter(|s| is_line(&series[**s].name)) {
         let color = series_color(s);
         let points = (0..n).map(|i| (i as f64, value(s, i)));
-        chart
-            .draw_series(LineSeries::new(points, color.stroke_width(2)))
-            .map_err(|e| e.to_string())?
-            .label(series[s].name.clone())
-            .legend(move |(x, y)| PathElement::new([(x, y), (x + 12, y)], color.stroke_width(2)));
+        chart.draw_series(LineSeries::new(points, color.stroke_width(2))).map_err(|e| e.to_string())?;
     }
-    if series.len() > 1 {
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperLeft)
-            .background_style(WHITE.mix(0.85))
-            .border_style(RGBColor(225, 228, 232))
-            .label_font(AXIS_FONT)
-            .draw()
-            .map_err(|e| e.to_string())?;
+    for (row, entries) in legend_rows.iter().enumerate() {
+        let y = 6 + row as i32 * 22;
+        for &(s, x) in entries {
+            let color = series_color(s);
+            legend_area.draw(&Rectangle::new([(x, y), (x + 10, y + 10)], color.filled())).map_err(|e| e.to_string())?;
+            legend_area
+                .draw(&Text::new(series[s].name.clone(), (x + 15, y), AXIS_FONT.into_font()))
+                .map_err(|e| e.to_string())?;
+        }
     }
+    // One hit area per position: the whole column, so a zero or a thin bar is easy to hover.
+    let areas = (0..n)
+        .map(|i| {
+            let (x0, y0) = chart.backend_coord(&(i as f64 - 0.5, y_end));
+            let (x1, y1) = chart.backend_coord(&(i as f64 + 0.5, 0));
+            HitArea::Rect { x: x0, y: y0, width: (x1 - x0).max(1), height: (y1 - y0).max(1) }
+        })
+        .collect();
     root.present().map_err(|e| e.to_string())?;
-    Ok(())
+    Ok(areas)
 }
 
 pub(crate) fn period_label(start: NaiveDate, interval: Interval) -> String {
@@ -311,14 +405,35 @@ pub(crate) fn period_label(start: NaiveDate, interval: Interval) -> String {
     start.format(format).to_string()
 }
 
+/// Each series' place in the file's legend: rows of (series, x), as many as the width needs.
+fn legend_rows(series: &[Series], width: u32) -> Vec<Vec<(usize, i32)>> {
+    let mut rows: Vec<Vec<(usize, i32)>> = vec![Vec::new()];
+    let mut x = 68;
+    for (s, one) in series.iter().enumerate() {
+        let entry = 15 + one.name.chars().count() as i32 * 7 + 18;
+        if x + entry > width as i32 - 12 && x > 68 {
+            rows.push(Vec::new());
+            x = 68;
+        }
+        rows.last_mut().expect("one row at least").push((s, x));
+        x += entry;
+    }
+    rows
+}
+
 /// plotters writes a fixed width and height; a viewBox lets CSS size the chart instead.
-fn responsive(svg: String, size: ChartSize) -> String {
+/// The chart is a group named by its title, each mark an image named by its values.
+fn responsive(svg: String, size: ChartSize, title: &str) -> String {
     let fixed = format!("width=\"{}\" height=\"{}\"", size.width, size.height);
     // plotters writes a viewBox of its own: a second one would make the file invalid XML.
     let has_view_box = svg.split('>').next().is_some_and(|tag| tag.contains("viewBox="));
     let view_box =
         if has_view_box { String::new() } else { format!("viewBox=\"0 0 {} {}\" ", size.width, size.height) };
-    svg.replacen(&fixed, &format!("{view_box}preserveAspectRatio=\"xMidYMid meet\" role=\"img\""), 1)
+    let named = format!(
+        "{view_box}preserveAspectRatio=\"xMidYMid meet\" role=\"group\" aria-label=\"{}\"",
+        crate::hits::escape(title)
+    );
+    svg.replacen(&fixed, &named, 1)
 }
 
 fn escape_xml(text: &str) -> String {
@@ -356,7 +471,7 @@ mod tests {
     #[test]
     fn draws_one_bar_per_non_empty_period() {
         let ts = TimeSeries::count_by_period(Interval::Month, "commits", [d(2024, 1, 5), d(2024, 1, 6), d(2024, 3, 1)]);
-        let svg = chart_svg(&ts.into(), &spec(Layout::Bars { lines: &[] }), Interval::Month, ChartSize::default());
+        let svg = chart_svg(&ts.into(), &spec(Layout::Bars { lines: &[] }), Interval::Month, Drawing::file());
         assert!(svg.starts_with("<svg"));
         assert!(svg.contains("viewBox=\"0 0 900 360\""));
         // January (2) and March (1) are bars; February is zero and draws no rectangle.
@@ -366,12 +481,8 @@ mod tests {
 
     #[test]
     fn a_line_series_is_a_path_and_the_others_bars() {
-        let svg = chart_svg(
-            &two_series().into(),
-            &spec(Layout::Bars { lines: &["open"] }),
-            Interval::Month,
-            ChartSize::default(),
-        );
+        let svg =
+            chart_svg(&two_series().into(), &spec(Layout::Bars { lines: &["open"] }), Interval::Month, Drawing::file());
         // Two bars plus the legend's swatch for "opened".
         assert_eq!(svg.matches(&fill(0)).count(), 3, "{svg}");
         assert!(svg.contains("<polyline"), "{svg}");
@@ -380,7 +491,7 @@ mod tests {
 
     #[test]
     fn stacked_bars_draw_every_non_zero_value() {
-        let svg = chart_svg(&two_series().into(), &spec(Layout::Stacked), Interval::Month, ChartSize::default());
+        let svg = chart_svg(&two_series().into(), &spec(Layout::Stacked), Interval::Month, Drawing::file());
         // Series 0 has two non-zero values, series 1 three; each also has a legend swatch.
         assert_eq!(svg.matches(&fill(0)).count(), 3);
         assert_eq!(svg.matches(&fill(1)).count(), 4);
@@ -389,7 +500,7 @@ mod tests {
     #[test]
     fn an_empty_series_still_draws_axes() {
         let ts = TimeSeries::count_by_period(Interval::Day, "commits", []);
-        let svg = chart_svg(&ts.into(), &spec(Layout::Lines), Interval::Day, ChartSize::default());
+        let svg = chart_svg(&ts.into(), &spec(Layout::Lines), Interval::Day, Drawing::file());
         assert!(svg.contains("<svg"));
         assert!(!svg.contains("could not be drawn"));
     }
@@ -401,12 +512,42 @@ mod tests {
             series: vec![Series { name: "contributions".into(), values: vec![6, 3, 1, 0] }],
             note: "2 left out".into(),
         });
-        let svg = chart_svg(&data, &spec(Layout::Pie), Interval::Month, ChartSize::default());
+        let svg = chart_svg(&data, &spec(Layout::Pie), Interval::Month, Drawing::file());
         assert!(svg.contains("alice") && svg.contains("Other") && !svg.contains("nobody"), "{svg}");
         assert!(svg.contains("alice: 6 (60.0%)") && svg.contains("Other: 1 (10.0%)"), "{svg}");
         assert!(svg.contains("2 left out"), "the note is drawn: {svg}");
         let empty = ChartData::from(Categories::default());
-        assert!(!chart_svg(&empty, &spec(Layout::Pie), Interval::Month, ChartSize::default()).contains("could not"));
+        assert!(!chart_svg(&empty, &spec(Layout::Pie), Interval::Month, Drawing::file()).contains("could not"));
+    }
+
+    #[test]
+    fn every_period_is_a_named_hit_area_and_hidden_series_are_left_out() {
+        let bars = spec(Layout::Bars { lines: &["open"] });
+        let svg = chart_svg(&two_series().into(), &bars, Interval::Month, Drawing::file());
+        assert_eq!(svg.matches("class=\"hit\"").count(), 3, "{svg}");
+        assert!(svg.contains("<title>2024-01: opened 2, open 2</title>"), "{svg}");
+        // The page's drawing: the legend is the page's, "open" hidden keeps "opened"'s colour.
+        let hidden = ["open".to_owned()];
+        let page = chart_svg(&two_series().into(), &bars, Interval::Month, Drawing::page(&hidden));
+        let line = series_color(1);
+        let stroke = format!("stroke=\"#{:02X}{:02X}{:02X}\"", line.0, line.1, line.2);
+        assert!(svg.contains(&stroke) && !page.contains(&stroke), "the hidden line is drawn: {page}");
+        assert!(!page.contains("\nopened\n"), "the page's drawing has no legend: {page}");
+        assert_eq!(page.matches(&fill(0)).count(), 2, "{page}");
+        assert!(page.contains("<title>2024-01: opened 2</title>"), "{page}");
+        assert!(page.contains("role=\"group\" aria-label=\"\""), "{page}");
+    }
+
+    #[test]
+    fn a_pie_slice_is_a_hit_area_with_its_share() {
+        let pie = ChartData::Categories(Categories::one_series("commits", [("a.org", 3), ("b.org", 1)], 0));
+        let svg = chart_svg(&pie, &spec(Layout::Pie), Interval::Month, Drawing::page(&[]));
+        assert_eq!(svg.matches("<path d=\"M").count(), 2, "{svg}");
+        assert!(svg.contains("<title>a.org: 3 (75.0%)</title>") && svg.contains("<title>b.org: 1 (25.0%)</title>"));
+        // A single slice is a whole circle.
+        let one = ChartData::Categories(Categories::one_series("commits", [("a.org", 3)], 0));
+        let svg = chart_svg(&one, &spec(Layout::Pie), Interval::Month, Drawing::page(&[]));
+        assert_eq!(svg.matches(" 0 1 1 ").count(), 2, "{svg}");
     }
 
     #[test]
@@ -416,8 +557,11 @@ mod tests {
             points: vec![point(1, "chaoss/augur", 120.0, 40.5, 12.0), point(2, "other/augur", 1.0, 0.0, 1.0)],
             log_y: true,
         });
-        let svg = chart_svg(&data, &spec(Layout::Scatter), Interval::Month, ChartSize::default());
-        assert_eq!(svg.matches("<circle").count(), 2, "{svg}");
+        let svg = chart_svg(&data, &spec(Layout::Scatter), Interval::Month, Drawing::file());
+        // Each point, and each point's hit area over it.
+        assert_eq!(svg.matches("<circle").count(), 4, "{svg}");
+        assert_eq!(svg.matches("fill=\"transparent\"").count(), 2, "{svg}");
+        assert!(svg.contains("<title>chaoss/augur: x 120, y 40.50, size 12</title>"), "{svg}");
         assert!(svg.contains("chaoss/augur") && svg.contains("other/augur") && svg.contains("log scale"), "{svg}");
     }
 
@@ -428,13 +572,12 @@ mod tests {
             rows: vec![vec!["Code-Review".into(), "8".into()], vec!["SAST".into(), "Inconclusive".into()]],
             note: "Collected 2024-05-01".into(),
         };
-        let svg =
-            chart_svg(&ChartData::Table(table.clone()), &spec(Layout::Table), Interval::Month, ChartSize::default());
+        let svg = chart_svg(&ChartData::Table(table.clone()), &spec(Layout::Table), Interval::Month, Drawing::file());
         for text in ["Check", "Score", "Code-Review", "Inconclusive", "Collected 2024-05-01"] {
             assert!(svg.contains(&format!(">\n{text}\n<")), "{text} in {svg}");
         }
         let taller = Table { rows: [table.rows.clone(), table.rows.clone()].concat(), ..table };
-        let tall = chart_svg(&ChartData::Table(taller), &spec(Layout::Table), Interval::Month, ChartSize::default());
+        let tall = chart_svg(&ChartData::Table(taller), &spec(Layout::Table), Interval::Month, Drawing::file());
         let height =
             |svg: &str| svg.split("viewBox=\"0 0 900 ").nth(1).and_then(|r| r.split('"').next()).map(str::to_owned);
         let rows = |svg: &str| height(svg).and_then(|h| h.parse::<u32>().ok()).unwrap_or(0);
@@ -450,7 +593,7 @@ mod tests {
             series: vec![Series { name: "commits".into(), values: (0..24).collect() }],
             note: String::new(),
         });
-        let svg = chart_svg(&data, &spec(Layout::Bars { lines: &[] }), Interval::Month, ChartSize::default());
+        let svg = chart_svg(&data, &spec(Layout::Bars { lines: &[] }), Interval::Month, Drawing::file());
         // Hours 1 to 23 are bars (hour 0 is zero); every hour is labelled.
         assert_eq!(svg.matches(&fill(0)).count(), 23, "{svg}");
         assert!(svg.contains("\n23\n") && svg.contains("\n0\n"), "{svg}");

@@ -10,7 +10,7 @@ use axum::{
     Json, Router,
 };
 use charts::{
-    chart_svg, AppError, ChartControls, ChartId, ChartReply, ChartSize, BOTS_PARAM, CHARTS, FROM_PARAM, PAGES, TO_PARAM,
+    chart_svg, AppError, ChartControls, ChartId, ChartReply, Drawing, BOTS_PARAM, CHARTS, FROM_PARAM, PAGES, TO_PARAM,
 };
 use explorer::{
     web::search::LiveIndex,
@@ -37,6 +37,7 @@ enum Format {
     Json,
     Csv,
     Svg,
+    Png,
 }
 
 /// An error answer: `{"kind":"bad_input"|"not_found"|"unavailable"|"failed","error":"<sentence>"}`
@@ -84,7 +85,8 @@ fn parse(
         None | Some("json") => Format::Json,
         Some("csv") => Format::Csv,
         Some("svg") => Format::Svg,
-        Some(other) => return Err(bad_request(format!("format must be json, csv or svg (got {other:?})"))),
+        Some("png") => Format::Png,
+        Some(other) => return Err(bad_request(format!("format must be json, csv, svg or png (got {other:?})"))),
     };
     Ok((chart, repos, controls, format))
 }
@@ -151,8 +153,20 @@ async fn answer(
             download(chart, "csv", "text/csv; charset=utf-8", data.to_csv())
         }
         (ChartReply::Ready { data, .. }, Format::Svg) => {
-            let svg = chart_svg(data, chart.spec(), controls.interval, ChartSize::default());
+            let svg = chart_svg(data, chart.spec(), controls.interval, Drawing::file());
             download(chart, "svg", "image/svg+xml", svg)
+        }
+        (ChartReply::Ready { data, .. }, Format::Png) => {
+            let svg = chart_svg(data, chart.spec(), controls.interval, Drawing::file());
+            // Rasterising takes milliseconds of CPU: off the async workers.
+            let rendered = tokio::task::spawn_blocking(move || crate::png::svg_to_png(&svg)).await;
+            match rendered.map_err(|stopped| stopped.to_string()).and_then(|png| png) {
+                Ok(png) => download(chart, "png", "image/png", png),
+                Err(reason) => {
+                    tracing::warn!(%reason, chart = chart.slug(), "PNG download failed");
+                    ApiError(AppError::failed("the chart could not be drawn as PNG".to_owned(), true)).into_response()
+                }
+            }
         }
         (ChartReply::Ready { .. }, Format::Json) => Json(reply).into_response(),
         (ChartReply::Queued { .. } | ChartReply::Running { .. }, _) => {
@@ -193,7 +207,7 @@ async fn chart_list() -> Response {
 }
 
 /// A chart's data as a file to save.
-fn download(chart: ChartId, extension: &str, content_type: &'static str, body: String) -> Response {
+fn download(chart: ChartId, extension: &str, content_type: &'static str, body: impl IntoResponse) -> Response {
     let disposition = format!("attachment; filename=\"{}.{extension}\"", chart.slug());
     (
         [

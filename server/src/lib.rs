@@ -3,6 +3,7 @@
 
 mod api;
 mod default_selection;
+mod png;
 
 use std::{future::Future, net::SocketAddr, sync::Arc};
 

@@ -1,13 +1,14 @@
 use std::time::Duration;
 
 use charts::{
-    chart_svg, encode_query_value, AppError, ChartControls, ChartData, ChartId, ChartReply, ChartSize, Control,
-    Definition, RepoPick, Table, DEFINITIONS,
+    encode_query_value, AppError, ChartControls, ChartData, ChartId, ChartReply, Control, Definition, RepoPick, Table,
+    DEFINITIONS,
 };
 use leptos::prelude::*;
 
 use crate::{
     api::chart_data,
+    components::chart_view::ChartView,
     url_state::{chart_controls, PageControls, Selection},
 };
 
@@ -239,14 +240,13 @@ fn ChartBody(
             } else {
                 let api = api_href(chart, &drawn_repos, &drawn_controls);
                 let drawing = match &data {
-                    ChartData::Table(table) => view! { <DataTable chart table=table.clone() /> }.into_any(),
-                    _ => {
-                        let svg = chart_svg(&data, chart.spec(), drawn_controls.interval, ChartSize::default());
-                        view! {
-                            <div class="chart" data-state="ready" data-interval=drawn_controls.interval.as_str() inner_html=svg></div>
-                        }
-                        .into_any()
+                    ChartData::Table(table) => view! {
+                        <div class="chart table-chart" data-state="ready">
+                            <DataTable caption=chart.title().to_owned() table=table.clone() />
+                        </div>
                     }
+                    .into_any(),
+                    _ => view! { <ChartView chart data=data.clone() interval=drawn_controls.interval /> }.into_any(),
                 };
                 view! {
                     {drawing}
@@ -258,6 +258,9 @@ fn ChartBody(
                             </a>
                             <a class="download" data-format="svg" href=format!("{api}&format=svg") download=format!("{}.svg", chart.slug())>
                                 "SVG"
+                            </a>
+                            <a class="download" data-format="png" href=format!("{api}&format=png") download=format!("{}.png", chart.slug())>
+                                "PNG"
                             </a>
                             <a class="download" data-format="json" href=api target="_blank" rel="noopener">
                                 "JSON API"
@@ -332,35 +335,33 @@ fn Terms(chart: ChartId) -> impl IntoView {
     })
 }
 
-/// A table chart as an HTML table: its first column heads each row.
+/// A table as HTML: its first column heads each row; the caption names it for screen readers.
 #[component]
-fn DataTable(chart: ChartId, table: Table) -> impl IntoView {
+pub(crate) fn DataTable(caption: String, table: Table) -> impl IntoView {
     let Table { columns, rows, note } = table;
     view! {
-        <div class="chart table-chart" data-state="ready">
-            <table>
-                <caption class="visually-hidden">{chart.title()}</caption>
-                <thead>
-                    <tr>{columns.into_iter().map(|c| view! { <th scope="col">{c}</th> }).collect_view()}</tr>
-                </thead>
-                <tbody>
-                    {rows
-                        .into_iter()
-                        .map(|row| {
-                            let mut cells = row.into_iter();
-                            let head = cells.next().unwrap_or_default();
-                            view! {
-                                <tr>
-                                    <th scope="row">{head}</th>
-                                    {cells.map(|c| view! { <td>{c}</td> }).collect_view()}
-                                </tr>
-                            }
-                        })
-                        .collect_view()}
-                </tbody>
-            </table>
-            {(!note.is_empty()).then(|| view! { <p class="table-note">{note}</p> })}
-        </div>
+        <table>
+            <caption class="visually-hidden">{caption}</caption>
+            <thead>
+                <tr>{columns.into_iter().map(|c| view! { <th scope="col">{c}</th> }).collect_view()}</tr>
+            </thead>
+            <tbody>
+                {rows
+                    .into_iter()
+                    .map(|row| {
+                        let mut cells = row.into_iter();
+                        let head = cells.next().unwrap_or_default();
+                        view! {
+                            <tr>
+                                <th scope="row">{head}</th>
+                                {cells.map(|c| view! { <td>{c}</td> }).collect_view()}
+                            </tr>
+                        }
+                    })
+                    .collect_view()}
+            </tbody>
+        </table>
+        {(!note.is_empty()).then(|| view! { <p class="table-note">{note}</p> })}
     }
 }
 

@@ -1,4 +1,5 @@
 pub mod chart_card;
+pub mod chart_view;
 pub mod repo_picker;
 pub mod search_box;
 pub mod selection_panel;

@@ -82,8 +82,14 @@ fn status(rows: &[AssignmentRow], controls: &ChartControls, today: NaiveDate) ->
     grid.series([("assigned", assigned), ("unassigned", unassigned)])
 }
 
+/// How many contributors the per-contributor charts name; the rest are one "Other" series,
+/// so a big org's chart stays readable (and its page small).
+const NAMED_CONTRIBUTORS: usize = 8;
+
 /// Assignments per period of each contributor assigned at least `assignments_required`
-/// times within the date range, most assigned first.
+/// times within the date range, most assigned first: the first [`NAMED_CONTRIBUTORS`] by
+/// name, the others summed as "Other". Periods run to today, as the selection's other
+/// charts do.
 fn per_contributor(rows: &[AssignmentRow], controls: &ChartControls, today: NaiveDate) -> TimeSeries {
     let events: Vec<(&str, i64)> = rows
         .iter()
@@ -93,7 +99,7 @@ fn per_contributor(rows: &[AssignmentRow], controls: &ChartControls, today: Naiv
     let (Some(first), Some(last)) = (events.iter().map(|e| e.1).min(), events.iter().map(|e| e.1).max()) else {
         return TimeSeries::default();
     };
-    let grid = PeriodGrid::between(controls.interval, date_of(first), date_of(last), today);
+    let grid = PeriodGrid::between(controls.interval, date_of(first), date_of(last).max(today), today);
 
     // The threshold (and the order) go by the assignments in the date range, the ones
     // the chart shows; the series themselves cover every period.
@@ -107,15 +113,23 @@ fn per_contributor(rows: &[AssignmentRow], controls: &ChartControls, today: Naiv
         totals.into_iter().filter(|(_, total)| *total >= controls.assignments_required).collect();
     chosen.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
 
-    let slot: HashMap<&str, usize> = chosen.iter().enumerate().map(|(i, (login, _))| (*login, i)).collect();
-    let mut values = vec![vec![0; grid.periods.len()]; chosen.len()];
+    // Everyone past the named ones shares the last slot, "Other".
+    let slot: HashMap<&str, usize> =
+        chosen.iter().enumerate().map(|(i, (login, _))| (*login, i.min(NAMED_CONTRIBUTORS))).collect();
+    let slots = chosen.len().min(NAMED_CONTRIBUTORS + 1);
+    let mut values = vec![vec![0; grid.periods.len()]; slots];
     for (login, at) in &events {
         if let (Some(&s), Some(period)) = (slot.get(login), grid.period_of(*at)) {
             values[s][period] += 1;
         }
     }
-    let series =
-        chosen.into_iter().zip(values).map(|((login, _), values)| Series { name: login.to_owned(), values }).collect();
+    let names = chosen.iter().map(|(login, _)| (*login).to_owned());
+    let names: Vec<String> = if chosen.len() > NAMED_CONTRIBUTORS + 1 {
+        names.take(NAMED_CONTRIBUTORS).chain(std::iter::once(charts::Categories::OTHER.to_owned())).collect()
+    } else {
+        names.collect()
+    };
+    let series = names.into_iter().zip(values).map(|(name, values)| Series { name, values }).collect();
     TimeSeries { periods: grid.periods, series }
 }
 
@@ -248,8 +262,8 @@ mod tests {
             assignments_required: 3,
             ..ChartControls::default()
         };
-        let out = per_contributor(&contributors_frame(), &controls, d("2030-01-01"));
-        // Grid: January (alice's Jan 31 23:30 UTC) to March (bob). In range: dave 4,
+        let out = per_contributor(&contributors_frame(), &controls, d("2024-03-20"));
+        // Grid: January (alice's Jan 31 23:30 UTC) to March (bob, and today). In range: dave 4,
         // alice 3, erin 3, bob 2 (out), the bot hidden.
         assert_eq!(out.periods, vec![d("2024-01-01"), d("2024-02-01"), d("2024-03-01")]);
         assert_eq!(names(&out), ["dave", "alice", "erin"]);
@@ -259,10 +273,33 @@ mod tests {
 
         // All time, bots shown: bob 7, then the bot 5, alice 4, dave 4, erin 3.
         let all = ChartControls { from: None, to: None, hide_bots: false, ..controls };
-        let out = per_contributor(&contributors_frame(), &all, d("2030-01-01"));
+        let out = per_contributor(&contributors_frame(), &all, d("2024-03-20"));
         assert_eq!(names(&out), ["bob", "bot[bot]", "alice", "dave", "erin"]);
         assert_eq!(values(&out, "bob"), [0, 2, 5]);
         assert_eq!(values(&out, "bot[bot]"), [0, 5, 0]);
+    }
+
+    #[test]
+    fn past_the_named_contributors_the_rest_are_one_other_series_and_periods_run_to_today() {
+        // Twelve contributors, the k-th assigned 20 - k times in January 2024.
+        let mut rows = Vec::new();
+        let logins: Vec<String> = (0..12).map(|k| format!("user{k:02}")).collect();
+        for (k, login) in logins.iter().enumerate() {
+            let login: &'static str = Box::leak(login.clone().into_boxed_str());
+            rows.extend(assignments(login, 0, "2024-01-10 10:00:00", i64::from(ASSIGNED), 20 - k));
+        }
+        let controls = ChartControls { interval: Interval::Month, assignments_required: 1, ..ChartControls::default() };
+        let out = per_contributor(&frame(&rows), &controls, d("2024-03-15"));
+        assert_eq!(
+            names(&out),
+            ["user00", "user01", "user02", "user03", "user04", "user05", "user06", "user07", "Other"]
+        );
+        // The four after the eighth: 12 + 11 + 10 + 9 assignments.
+        assert_eq!(values(&out, "Other"), [42, 0, 0]);
+        assert_eq!(out.periods, vec![d("2024-01-01"), d("2024-02-01"), d("2024-03-01")]);
+        // Nine contributors fit: no "Other".
+        let nine: Vec<Row> = rows.iter().filter(|r| r.5 <= "user08").cloned().collect();
+        assert_eq!(per_contributor(&frame(&nine), &controls, d("2024-03-15")).series.len(), 9);
     }
 
     #[test]

@@ -1,0 +1,148 @@
+//! A drawn chart a reader can explore: each mark's values on hover and from the keyboard
+//! (arrow keys), a legend whose entries hide and show their series, and the same numbers
+//! as a table on demand.
+
+use charts::{chart_svg, mark_texts, series_hex, ChartData, ChartId, Drawing, Interval, Layout, Table};
+use leptos::{prelude::*, wasm_bindgen::JsCast, web_sys};
+
+use crate::{components::chart_card::DataTable, url_state::hidden_series};
+
+const HINT: &str = "Hover over the chart, or focus it and use the arrow keys, for exact values.";
+
+#[component]
+pub fn ChartView(chart: ChartId, data: ChartData, interval: Interval) -> impl IntoView {
+    let hidden = hidden_series(chart);
+    let layout = chart.layout();
+    let data = StoredValue::new(data);
+    let texts = Memo::new(move |_| data.with_value(|d| mark_texts(d, layout, interval, &hidden.get())));
+    let focused = RwSignal::new(None::<usize>);
+    let readout_id = format!("{}-readout", chart.slug());
+    let svg = move || data.with_value(|d| chart_svg(d, chart.spec(), interval, Drawing::page(&hidden.get())));
+    let readout =
+        move || focused.get().and_then(|i| texts.with(|t| t.get(i).cloned())).unwrap_or_else(|| HINT.to_owned());
+    let on_keydown = move |ev: web_sys::KeyboardEvent| {
+        let count = texts.with(Vec::len);
+        if count == 0 {
+            return;
+        }
+        let next = match (ev.key().as_str(), focused.get_untracked()) {
+            ("ArrowRight" | "ArrowDown", None) | ("Home", _) => 0,
+            ("ArrowLeft" | "ArrowUp", None) | ("End", _) => count - 1,
+            ("ArrowRight" | "ArrowDown", Some(i)) => (i + 1).min(count - 1),
+            ("ArrowLeft" | "ArrowUp", Some(i)) => i.saturating_sub(1),
+            _ => return,
+        };
+        ev.prevent_default();
+        focused.set(Some(next));
+    };
+    // The mark under the pointer: its hit area carries its index.
+    let on_pointer = move |ev: web_sys::MouseEvent| {
+        let index = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .and_then(|element| element.closest(".hit").ok().flatten())
+            .and_then(|hit| hit.get_attribute("data-index"))
+            .and_then(|text| text.parse().ok());
+        if index.is_some() {
+            focused.set(index);
+        }
+    };
+    // The focused mark is outlined, so a keyboard reader sees where they are.
+    let drawn = NodeRef::<leptos::html::Div>::new();
+    Effect::new(move |_| {
+        let index = focused.get();
+        let Some(container) = drawn.get() else { return };
+        if let Ok(Some(previous)) = container.query_selector(".hit.focused") {
+            let _ = previous.set_attribute("class", "hit");
+        }
+        let selector = index.map(|i| format!(".hit[data-index=\"{i}\"]"));
+        if let Some(Ok(Some(hit))) = selector.map(|s| container.query_selector(&s)) {
+            let _ = hit.set_attribute("class", "hit focused");
+        }
+    });
+    view! {
+        <div
+            class="chart"
+            node_ref=drawn
+            data-state="ready"
+            data-interval=interval.as_str()
+            tabindex="0"
+            aria-describedby=readout_id.clone()
+            on:keydown=on_keydown
+            on:mouseover=on_pointer
+            inner_html=svg
+        ></div>
+        <p class="readout" id=readout_id aria-live="polite">{readout}</p>
+        <Legend chart data hidden />
+        <TableView chart data interval />
+    }
+}
+
+/// One entry per series (per slice for a pie): a button that hides or shows it.
+#[component]
+fn Legend(chart: ChartId, data: StoredValue<ChartData>, hidden: RwSignal<Vec<String>>) -> impl IntoView {
+    let names: Vec<String> = data.with_value(|d| match (chart.layout(), d) {
+        (_, ChartData::Points(_) | ChartData::Table(_)) => Vec::new(),
+        (Layout::Pie, d) => d.labels(Interval::Month),
+        (_, d) => d.series().iter().map(|s| s.name.clone()).collect(),
+    });
+    if names.len() < 2 {
+        return None;
+    }
+    let entries = names
+        .into_iter()
+        .enumerate()
+        .map(|(index, name)| {
+            let shown = {
+                let name = name.clone();
+                move || hidden.with(|h| !h.contains(&name))
+            };
+            let toggle = {
+                let name = name.clone();
+                move |_| {
+                    hidden.update(|h| match h.iter().position(|n| *n == name) {
+                        Some(at) => {
+                            h.remove(at);
+                        }
+                        None => h.push(name.clone()),
+                    })
+                }
+            };
+            let fill = series_hex(index);
+            let series = name.clone();
+            view! {
+                <li>
+                    <button type="button" data-series=series aria-pressed=move || shown().to_string() on:click=toggle>
+                        <svg class="swatch" width="12" height="12" viewBox="0 0 12 12" aria-hidden="true">
+                            <rect width="12" height="12" rx="2" fill=fill></rect>
+                        </svg>
+                        {name}
+                    </button>
+                </li>
+            }
+        })
+        .collect_view();
+    Some(view! {
+        <ul class="legend" aria-label=format!("Series of {}: press to hide or show", chart.title())>
+            {entries}
+        </ul>
+    })
+}
+
+/// "Show as table": the chart's numbers as an HTML table, built when first opened.
+#[component]
+fn TableView(chart: ChartId, data: StoredValue<ChartData>, interval: Interval) -> impl IntoView {
+    let open = RwSignal::new(false);
+    let caption = format!("{}: the chart's numbers", chart.title());
+    view! {
+        <details class="as-table" on:toggle=move |_| open.set(true)>
+            <summary>"Show as table"</summary>
+            {move || {
+                open.get().then(|| {
+                    let table: Table = data.with_value(|d| d.to_table(interval));
+                    view! { <DataTable caption=caption.clone() table /> }
+                })
+            }}
+        </details>
+    }
+}
