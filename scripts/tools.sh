@@ -52,8 +52,9 @@ ensure_build_tools() {
 }
 
 ensure_node_modules() {
-  if [ ! -x "$ROOT/end2end/node_modules/.bin/wasm-opt" ] || [ ! -d "$ROOT/end2end/node_modules/@playwright/test" ]; then
-    log "npm install (end2end: playwright, binaryen $BINARYEN_VERSION)"
+  if [ ! -x "$ROOT/end2end/node_modules/.bin/wasm-opt" ] || [ ! -d "$ROOT/end2end/node_modules/@playwright/test" ] ||
+    [ ! -d "$ROOT/end2end/node_modules/@axe-core/playwright" ]; then
+    log "npm install (end2end: playwright, axe-core, binaryen $BINARYEN_VERSION)"
     (cd "$ROOT/end2end" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm install --no-audit --no-fund --loglevel=error)
   fi
 }
