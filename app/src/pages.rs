@@ -6,6 +6,7 @@ use leptos_router::hooks::use_query_map;
 use crate::{
     components::{
         chart_card::ChartCard,
+        progress::{PageProgress, ProgressBar},
         repo_picker::RepoPicker,
         selection_panel::{described, SelectionPanel},
     },
@@ -19,6 +20,7 @@ use crate::{
 pub fn ChartsPage(spec: &'static PageSpec) -> impl IntoView {
     let (selected, page) = page_state();
     let described = described(selected);
+    let progress = PageProgress::provide();
     // Set only in the browser, once the page is interactive: end-to-end tests wait for it.
     let hydrated = RwSignal::new(false);
     Effect::new(move |_| hydrated.set(true));
@@ -36,6 +38,7 @@ pub fn ChartsPage(spec: &'static PageSpec) -> impl IntoView {
                     <p>{spec.intro}</p>
                 </section>
                 <PageControlBar page />
+                <ProgressBar progress charts=spec.charts.len() />
                 {spec
                     .charts
                     .iter()

@@ -75,7 +75,7 @@ pub(crate) enum HitArea {
 /// The marks' hit areas, each with its text as `<title>`, as SVG to put on top of the
 /// drawing. `role="img"` with the title gives each mark its accessible name.
 pub(crate) fn overlay(areas: &[HitArea], texts: &[String]) -> String {
-    let mut out = String::from("<g class=\"hits\">");
+    let mut out = String::from("<g class=\"marks\">");
     for (index, (area, text)) in areas.iter().zip(texts).enumerate() {
         let shape = match area {
             HitArea::Rect { x, y, width, height } => {
@@ -87,7 +87,7 @@ pub(crate) fn overlay(areas: &[HitArea], texts: &[String]) -> String {
             HitArea::Path(d) => format!("<path d=\"{d}\" fill=\"transparent\"/>"),
         };
         out.push_str(&format!(
-            "<g class=\"hit\" data-index=\"{index}\" role=\"img\"><title>{}</title>{shape}</g>",
+            "<g class=\"mark\" data-index=\"{index}\" role=\"img\"><title>{}</title>{shape}</g>",
             escape(text)
         ));
     }

@@ -524,7 +524,7 @@ mod tests {
     fn every_period_is_a_named_hit_area_and_hidden_series_are_left_out() {
         let bars = spec(Layout::Bars { lines: &["open"] });
         let svg = chart_svg(&two_series().into(), &bars, Interval::Month, Drawing::file());
-        assert_eq!(svg.matches("class=\"hit\"").count(), 3, "{svg}");
+        assert_eq!(svg.matches("class=\"mark\"").count(), 3, "{svg}");
         assert!(svg.contains("<title>2024-01: opened 2, open 2</title>"), "{svg}");
         // The page's drawing: the legend is the page's, "open" hidden keeps "opened"'s colour.
         let hidden = ["open".to_owned()];

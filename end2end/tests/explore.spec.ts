@@ -27,7 +27,7 @@ test("hover and the arrow keys read a mark's exact values, as the API has them",
   // The busiest month: a bar a reader would hover.
   const index = commits.indexOf(Math.max(...commits));
   const expected = `${data.periods[index].slice(0, 7)}: commits ${commits[index]}`;
-  const hit = card.locator(`.hit[data-index="${index}"]`);
+  const hit = card.locator(`.mark[data-index="${index}"]`);
   await expect(hit.locator("title")).toHaveText(expected);
   await hit.hover();
   const readout = card.locator(".readout");
@@ -39,7 +39,7 @@ test("hover and the arrow keys read a mark's exact values, as the API has them",
   await expect(readout).toHaveText(`${data.periods[0].slice(0, 7)}: commits ${commits[0]}`);
   await page.keyboard.press("ArrowRight");
   await expect(readout).toHaveText(`${data.periods[1].slice(0, 7)}: commits ${commits[1]}`);
-  await expect(card.locator('.hit.focused[data-index="1"]')).toHaveCount(1);
+  await expect(card.locator('.mark.focused[data-index="1"]')).toHaveCount(1);
   expect(errors).toEqual([]);
 });
 
@@ -49,7 +49,7 @@ test("a legend entry hides its series without a request, and the URL keeps it", 
   const card = await drawn(page, "prs-over-time");
   const open_ = card.locator('.legend button[data-series="open"]');
   await expect(open_).toHaveAttribute("aria-pressed", "true");
-  await expect.poll(async () => (await card.locator('.hit[data-index="0"] title').textContent()) ?? "").toContain(", open ");
+  await expect.poll(async () => (await card.locator('.mark[data-index="0"] title').textContent()) ?? "").toContain(", open ");
   let requests = 0;
   page.on("request", (r) => {
     if (r.url().includes("/api/")) requests++;
@@ -57,7 +57,7 @@ test("a legend entry hides its series without a request, and the URL keeps it", 
   await open_.click();
   await expect(open_).toHaveAttribute("aria-pressed", "false");
   await expect(page).toHaveURL(/prs-over-time\.hide=open/);
-  const first = card.locator('.hit[data-index="0"] title');
+  const first = card.locator('.mark[data-index="0"] title');
   await expect.poll(async () => (await first.textContent()) ?? "").not.toContain(", open ");
   expect(requests).toBe(0);
   // A reload draws it hidden; another click brings it back.
@@ -91,6 +91,19 @@ test("show as table gives the API's numbers; the PNG is a real image of the char
   expect([...bytes.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
   // IHDR: twice the SVG's 900 × 360.
   expect([bytes.readUInt32BE(16), bytes.readUInt32BE(20)]).toEqual([1800, 720]);
+  expect(errors).toEqual([]);
+});
+
+test("the page says how many charts are ready, and copies the link to the view", async ({ page, context, request }) => {
+  const errors = collectErrors(page);
+  await context.grantPermissions(["clipboard-read", "clipboard-write"]);
+  const registry = await (await request.get("/api/v1/charts")).json();
+  const charts = registry.pages.find((p: { path: string }) => p.path === "/contributions").charts.length;
+  await open(page, "/contributions?orgs=chaoss&bots=show");
+  await expect(page.locator(".progress [role=status]")).toHaveText(`${charts} of ${charts} ready`, { timeout: 45_000 });
+  await page.getByRole("button", { name: "Copy link" }).click();
+  await expect(page.getByRole("button", { name: "Link copied" })).toBeVisible();
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(page.url());
   expect(errors).toEqual([]);
 });
 

@@ -8,7 +8,10 @@ use leptos::prelude::*;
 
 use crate::{
     api::chart_data,
-    components::chart_view::ChartView,
+    components::{
+        chart_view::ChartView,
+        progress::{CardState, PageProgress},
+    },
     url_state::{chart_controls, PageControls, Selection},
 };
 
@@ -50,6 +53,18 @@ pub fn ChartCard(chart: ChartId, selection: Signal<Selection>, page: Signal<Page
             (repos, controls, answer)
         },
     );
+
+    // The page's summary counts this card.
+    Effect::new(move |_| {
+        let state = match reply.get() {
+            None => CardState::Pending,
+            Some((_, _, Ok(None))) => CardState::Idle,
+            Some((_, _, Ok(Some(answer)))) if answer.is_pending() => CardState::Pending,
+            Some((_, _, Ok(Some(ChartReply::Ready { .. })))) => CardState::Ready,
+            Some(_) => CardState::Failed,
+        };
+        PageProgress::report(chart, state);
+    });
 
     let attempts = StoredValue::new(0u32);
     Effect::new(move |_| {

@@ -40,7 +40,7 @@ pub fn ChartView(chart: ChartId, data: ChartData, interval: Interval) -> impl In
         let index = ev
             .target()
             .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-            .and_then(|element| element.closest(".hit").ok().flatten())
+            .and_then(|element| element.closest(".mark").ok().flatten())
             .and_then(|hit| hit.get_attribute("data-index"))
             .and_then(|text| text.parse().ok());
         if index.is_some() {
@@ -52,12 +52,12 @@ pub fn ChartView(chart: ChartId, data: ChartData, interval: Interval) -> impl In
     Effect::new(move |_| {
         let index = focused.get();
         let Some(container) = drawn.get() else { return };
-        if let Ok(Some(previous)) = container.query_selector(".hit.focused") {
-            let _ = previous.set_attribute("class", "hit");
+        if let Ok(Some(previous)) = container.query_selector(".mark.focused") {
+            let _ = previous.set_attribute("class", "mark");
         }
-        let selector = index.map(|i| format!(".hit[data-index=\"{i}\"]"));
+        let selector = index.map(|i| format!(".mark[data-index=\"{i}\"]"));
         if let Some(Ok(Some(hit))) = selector.map(|s| container.query_selector(&s)) {
-            let _ = hit.set_attribute("class", "hit focused");
+            let _ = hit.set_attribute("class", "mark focused");
         }
     });
     view! {
