@@ -61,3 +61,8 @@ ensure_node_modules() {
 ensure_browser() {
   apt_install chromium fonts-dejavu-core
 }
+
+# nginx as the fleet's load balancer, wrk for its load; only the binaries, no service is started.
+ensure_fleet_tools() {
+  apt_install nginx-light wrk
+}

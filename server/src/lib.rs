@@ -177,8 +177,23 @@ fn router(state: AppState) -> Router {
         .leptos_routes_with_context(&state, routes, context, app_shell)
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(axum::middleware::from_fn_with_state(default_page, default_selection::redirect))
+        .layer(axum::middleware::from_fn_with_state(state.draining.clone(), close_when_draining))
         .layer(CompressionLayer::new())
         .with_state(state)
+}
+
+/// While draining, every answer asks its client to close the connection: a balancer's pooled
+/// connections leave one by one with an answer, instead of being cut when the port closes.
+async fn close_when_draining(
+    axum::extract::State(draining): axum::extract::State<Draining>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let mut response = next.run(request).await;
+    if draining.is_draining() {
+        response.headers_mut().insert(axum::http::header::CONNECTION, axum::http::HeaderValue::from_static("close"));
+    }
+    response
 }
 
 /// Ready when Redis answers (without it no chart can be served or queued) and the replica

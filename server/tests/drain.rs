@@ -143,7 +143,10 @@ async fn a_draining_replica_fails_readiness_keeps_its_port_a_moment_then_finishe
     };
     assert_eq!(ready.text().await.unwrap(), "draining");
     assert!(started.elapsed() < Duration::from_millis(900), "answered within the drain delay");
-    assert_eq!(client.get(format!("{}/healthz", replica.base)).send().await.unwrap().status(), 200);
+    let alive = client.get(format!("{}/healthz", replica.base)).send().await.unwrap();
+    assert_eq!(alive.status(), 200);
+    let connection = alive.headers().get(reqwest::header::CONNECTION).map(|v| v.to_str().unwrap().to_owned());
+    assert_eq!(connection.as_deref(), Some("close"), "pooled connections are let go while draining");
 
     // After the delay the port closes, while the held request is still running.
     while !refuses_connections(replica.port).await {
