@@ -65,6 +65,29 @@ fleet_stop_redis() {
   fleet_wait_exit redis 10
 }
 
+# A replica of the fleet's Redis, as a managed Redis keeps one (README, "Redis beyond one node").
+fleet_start_redis_replica() {
+  fleet_port FLEET_REPLICA_PORT
+  mkdir -p "$FLEET_DIR/replica"
+  timeout "$FLEET_TTL" redis-server --port "$FLEET_REPLICA_PORT" --bind 127.0.0.1 --dir "$FLEET_DIR/replica" \
+    --replicaof 127.0.0.1 "$FLEET_REDIS_PORT" --save "" --appendonly no >>"$FLEET_DIR/replica.log" 2>&1 &
+  echo $! >"$FLEET_DIR/replica.pid"
+  wait_for "the replica to sync" 30 bash -c \
+    "redis-cli -p $FLEET_REPLICA_PORT info replication | grep -q master_link_status:up"
+}
+
+# What a managed Redis does when its primary fails: the replica is promoted and the same
+# address now leads to it. Here the promoted replica's data is moved to a Redis started at
+# the primary's address. Call with the primary already stopped.
+fleet_failover_to_replica() {
+  redis-cli -p "$FLEET_REPLICA_PORT" replicaof no one >/dev/null
+  redis-cli -p "$FLEET_REPLICA_PORT" save >/dev/null
+  redis-cli -p "$FLEET_REPLICA_PORT" shutdown nosave >/dev/null 2>&1 || true
+  fleet_wait_exit replica 10
+  cp "$FLEET_DIR/replica/dump.rdb" "$FLEET_DIR/redis/dump.rdb"
+  fleet_start_redis
+}
+
 # The settings every web replica and worker of the fleet shares, for `env`. (Started as
 # `env ... timeout ... &` directly, not through a function, so that $! is timeout itself.)
 fleet_settings() {
