@@ -308,12 +308,46 @@ until_ready "$lb$probe"
 recovered_ms=$ready_ms
 wait "$load_pid"
 
-log "fleet test: cached-chart throughput through nginx, two replicas then one"
+# CPU ticks (user + system) a process and its children have used so far.
+ticks() { awk '{ print $14 + $15 + $16 + $17 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
+# The processes of the fleet, by part, as "part pid" lines (nginx's worker is its master's child).
+fleet_parts() {
+  local n
+  echo "nginx $(fleet_child_pid nginx)"
+  echo "nginx $(pgrep -P "$(fleet_child_pid nginx)" | head -n 1)"
+  for n in 1 2; do echo "replicas $(fleet_child_pid "web$n")"; done
+  echo "redis $(fleet_child_pid redis)"
+}
+# cpu_split PHASE: runs its load and records where the machine's CPU went, in cores.
+cpu_split() {
+  local before_total after_total part pid t
+  declare -A before=() used=()
+  before_total=$(awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 }' /proc/stat)
+  while read -r part pid; do [ -n "$pid" ] && before[$pid]=$(ticks "$pid"); done < <(fleet_parts)
+  load "$1" "$phase_secs" "${2:-}"
+  wait "$load_pid"
+  after_total=$(awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 }' /proc/stat)
+  while read -r part pid; do
+    [ -n "$pid" ] || continue
+    t=$(ticks "$pid")
+    used[$part]=$(( ${used[$part]:-0} + t - ${before[$pid]:-$t} ))
+  done < <(fleet_parts)
+  local busy=$((after_total - before_total)) hz
+  hz=$(getconf CLK_TCK)
+  awk -v phase="$1" -v busy="$busy" -v n="${used[nginx]}" -v w="${used[replicas]}" -v r="${used[redis]}" \
+    -v hz="$hz" -v secs="$phase_secs" 'BEGIN {
+      c = hz * secs
+      printf "| %s | %.2f | %.2f | %.2f | %.2f | %.2f |\n", phase, busy / c, n / c, w / c, r / c, (busy - n - w - r) / c
+    }' >>"$dir/cpu.md"
+}
+
+log "fleet test: cached-chart throughput through nginx, two replicas and one, in turn"
 warm # Redis came back empty
-load two "$phase_secs"
-wait "$load_pid"
-load one "$phase_secs" "$FLEET_LB_ONE_PORT"
-wait "$load_pid"
+: >"$dir/cpu.md"
+for round in 1 2; do
+  cpu_split "two-$round"
+  cpu_split "one-$round" "$FLEET_LB_ONE_PORT"
+done
 
 {
   echo "Fleet test ($profile binaries; wrk -t 2 -c 16, $(wc -l <"$cached_paths") cached chart URLs in turn, through nginx):"
@@ -324,8 +358,13 @@ wait "$load_pid"
   figures during
   figures after
   figures redis
-  figures two
-  figures one
+  for round in 1 2; do figures "two-$round"; figures "one-$round"; done
+  echo
+  echo "Where the CPU went in the throughput phases, in cores of the machine's 2 (the rest: wrk, and other work on the machine):"
+  echo
+  echo "| phase | all busy | nginx | web replicas | redis | rest |"
+  echo "|---|---|---|---|---|---|"
+  cat "$dir/cpu.md"
   echo
   echo "- $burst_line"
   echo "- chaos (2 rolling web restarts, 3 rolling worker restarts, kill -9 of a worker and a replica): ${chaos_secs} s; workers stopped with a job in flight: $in_flight_stops of 4"
