@@ -141,7 +141,10 @@ impl Application {
         let outcome = tokio::select! {
             served = served => served.context("the web server stopped with an error"),
             _ = async {
-                let _ = closed.wait_for(|closed| *closed).await;
+                // Only a sent `true` starts the grace (a dropped sender never does).
+                if closed.wait_for(|closed| *closed).await.is_err() {
+                    std::future::pending::<()>().await;
+                }
                 tokio::time::sleep(shutdown_grace).await;
             } => {
                 tracing::warn!(?shutdown_grace, "requests still running after the grace period are dropped");
