@@ -81,11 +81,13 @@ stop_local_services() {
   return 0
 }
 
-# A TCP port nothing listens on, for servers started by the tests.
+# A TCP port nothing listens on, for servers started by the tests. Below the kernel's
+# ephemeral range, so that no outgoing connection takes it while a server restarts.
 free_port() {
-  local port
+  local port low
+  low=$(awk '{ print $1 }' /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
   for _ in $(seq 50); do
-    port=$((20000 + RANDOM % 20000))
+    port=$((10000 + RANDOM % (low - 10000)))
     (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || { echo "$port"; return 0; }
   done
   echo "no free port found" >&2

@@ -59,6 +59,14 @@ trap 'kill "$worker_pid" "$server_pid" 2>/dev/null || true' EXIT
 wait_for "the web server" 60 curl -fs "http://127.0.0.1:$port/healthz"
 (cd end2end && BASE_URL="http://127.0.0.1:$port" npx playwright test) 2>&1 | tee "$logs/playwright.log"
 
+# deploy/: the manifests validated offline, and the server run as its image would run it.
+log "deploy test (scripts/deploy-test.sh)"
+scripts/deploy-test.sh 2>&1 | tee "$logs/deploy.log"
+
+# The fleet on loopback: nginx, two replicas, three workers, their own Redis (about 2 minutes).
+log "fleet test (scripts/fleet-test.sh)"
+FLEET_REPORT="$logs/fleet.md" scripts/fleet-test.sh 2>&1 | tee "$logs/fleet.log"
+
 # Release builds keep Leptos' full view types, which debug builds erase: a page can compile in
 # debug and not in release. Build the browser bundle as scripts/demo.sh does (same target dir,
 # so the demo reuses it).

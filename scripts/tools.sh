@@ -62,3 +62,30 @@ ensure_node_modules() {
 ensure_browser() {
   apt_install chromium fonts-dejavu-core
 }
+
+# nginx as the fleet's load balancer, wrk for its load; only the binaries, no service is started.
+ensure_fleet_tools() {
+  apt_install nginx-light wrk
+}
+
+# Offline validation of deploy/: kubernetes-validate (bundles the Kubernetes schemas) in a
+# virtualenv, and @kubernetes-models/keda (bundles KEDA's schemas), under target/deploy-tools.
+KUBERNETES_VALIDATE_VERSION=1.37.0
+KEDA_MODELS_VERSION=2.0.0
+DEPLOY_TOOLS="$ROOT/target/deploy-tools"
+ensure_deploy_tools() {
+  command -v npm >/dev/null || apt_install nodejs npm
+  if ! "$DEPLOY_TOOLS/venv/bin/kubernetes-validate" --version 2>/dev/null | grep -q "$KUBERNETES_VALIDATE_VERSION"; then
+    log "pip install kubernetes-validate $KUBERNETES_VALIDATE_VERSION (into target/deploy-tools/venv)"
+    python3 -m venv "$DEPLOY_TOOLS/venv" 2>/dev/null || { apt_install python3-venv && python3 -m venv "$DEPLOY_TOOLS/venv"; }
+    "$DEPLOY_TOOLS/venv/bin/pip" install -q "kubernetes-validate==$KUBERNETES_VALIDATE_VERSION"
+  fi
+  if [ ! -f "$DEPLOY_TOOLS/node_modules/@kubernetes-models/keda/package.json" ]; then
+    log "npm install @kubernetes-models/keda $KEDA_MODELS_VERSION (into target/deploy-tools)"
+    mkdir -p "$DEPLOY_TOOLS"
+    # A package.json of its own, so that npm installs here and not in a parent folder.
+    [ -f "$DEPLOY_TOOLS/package.json" ] || echo '{"private": true}' >"$DEPLOY_TOOLS/package.json"
+    (cd "$DEPLOY_TOOLS" && npm install --no-audit --no-fund --loglevel=error --no-save \
+      "@kubernetes-models/keda@$KEDA_MODELS_VERSION")
+  fi
+}

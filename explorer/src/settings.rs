@@ -4,6 +4,8 @@ use std::{fmt, time::Duration};
 pub const DEFAULT_DATABASE_URL: &str = "postgres://postgres@127.0.0.1:5433/augur";
 /// The project-local Redis that `scripts/demo.sh` starts.
 pub const DEFAULT_REDIS_URL: &str = "redis://127.0.0.1:6380/";
+/// The web tier's internal address for /metrics: loopback, so a dev machine exposes nothing.
+pub const DEFAULT_METRICS_ADDR: &str = "127.0.0.1:9463";
 
 /// Every setting of the web and worker binaries, read once from the environment.
 /// The README's settings table lists them with these defaults.
@@ -34,6 +36,14 @@ pub struct Settings {
     pub shutdown_grace: Duration,
     /// Where a worker serves /metrics, /healthz and /readyz; none when unset.
     pub worker_metrics_addr: Option<std::net::SocketAddr>,
+    /// Where a web replica serves /metrics, /healthz and /readyz apart from the public
+    /// router; none when set to `off`.
+    pub metrics_addr: Option<std::net::SocketAddr>,
+    /// How long a stopping web replica keeps accepting (failing /readyz) so that balancers
+    /// take it out before its port closes.
+    pub web_drain_delay: Duration,
+    /// How long a stopping web replica lets its requests in flight finish once it stopped accepting.
+    pub web_shutdown_grace: Duration,
     pub search_refresh: Duration,
     pub selection_max_repos: usize,
     /// What the page shows when its URL names no selection: `org:NAME` and repo ids, comma-separated.
@@ -75,12 +85,15 @@ impl Settings {
             default_selection: text("DEFAULT_SELECTION", ""),
             worker_metrics_addr: match lookup("WORKER_METRICS_ADDR") {
                 None => None,
-                Some(value) => Some(value.trim().parse().map_err(|_| SettingsError {
-                    name: "WORKER_METRICS_ADDR",
-                    value,
-                    reason: "expected an address such as 0.0.0.0:9464",
-                })?),
+                Some(value) => Some(address("WORKER_METRICS_ADDR", value)?),
             },
+            metrics_addr: match lookup("METRICS_ADDR") {
+                Some(value) if value.trim() == "off" => None,
+                Some(value) => Some(address("METRICS_ADDR", value)?),
+                None => Some(DEFAULT_METRICS_ADDR.parse().expect("a valid address")),
+            },
+            web_drain_delay: Duration::from_secs(whole(&lookup, "WEB_DRAIN_DELAY_SECS", 5)?),
+            web_shutdown_grace: Duration::from_secs(positive(&lookup, "WEB_SHUTDOWN_GRACE_SECS", 20)?),
         })
     }
 
@@ -89,6 +102,16 @@ impl Settings {
     pub fn pending_ttl(&self) -> Duration {
         self.statement_timeout + Duration::from_secs(5 * 60)
     }
+}
+
+fn address(name: &'static str, value: String) -> Result<std::net::SocketAddr, SettingsError> {
+    value.trim().parse().map_err(|_| SettingsError { name, value, reason: "expected an address such as 0.0.0.0:9464" })
+}
+
+/// A whole number, zero allowed.
+fn whole(lookup: &impl Fn(&str) -> Option<String>, name: &'static str, default: u64) -> Result<u64, SettingsError> {
+    let Some(value) = lookup(name) else { return Ok(default) };
+    value.trim().parse::<u64>().map_err(|_| SettingsError { name, value, reason: "expected a whole number" })
 }
 
 fn positive(lookup: &impl Fn(&str) -> Option<String>, name: &'static str, default: u64) -> Result<u64, SettingsError> {
@@ -129,6 +152,9 @@ impl fmt::Debug for Settings {
             .field("push_grace", &self.push_grace)
             .field("shutdown_grace", &self.shutdown_grace)
             .field("worker_metrics_addr", &self.worker_metrics_addr)
+            .field("metrics_addr", &self.metrics_addr)
+            .field("web_drain_delay", &self.web_drain_delay)
+            .field("web_shutdown_grace", &self.web_shutdown_grace)
             .field("search_refresh", &self.search_refresh)
             .field("selection_max_repos", &self.selection_max_repos)
             .field("default_selection", &self.default_selection)
@@ -147,6 +173,24 @@ mod tests {
         assert_eq!(s.result_ttl, Duration::from_secs(86_400));
         assert_eq!(s.statement_timeout, Duration::from_secs(900));
         assert_eq!(s.push_grace, Duration::from_secs(5));
+    }
+
+    #[test]
+    fn web_metrics_stay_on_loopback_unless_moved_or_turned_off() {
+        let s = Settings::from_lookup(|_| None).unwrap();
+        assert_eq!(s.metrics_addr, Some(DEFAULT_METRICS_ADDR.parse().unwrap()));
+        assert!(s.metrics_addr.unwrap().ip().is_loopback());
+        let off = Settings::from_lookup(|n| (n == "METRICS_ADDR").then(|| "off".to_owned())).unwrap();
+        assert_eq!(off.metrics_addr, None);
+        let err = Settings::from_lookup(|n| (n == "METRICS_ADDR").then(|| "9463".to_owned())).unwrap_err();
+        assert!(err.to_string().contains("METRICS_ADDR"), "{err}");
+    }
+
+    #[test]
+    fn the_drain_delay_may_be_zero_but_the_grace_may_not() {
+        let s = Settings::from_lookup(|n| (n == "WEB_DRAIN_DELAY_SECS").then(|| "0".to_owned())).unwrap();
+        assert_eq!(s.web_drain_delay, Duration::ZERO);
+        assert!(Settings::from_lookup(|n| (n == "WEB_SHUTDOWN_GRACE_SECS").then(|| "0".to_owned())).is_err());
     }
 
     #[test]

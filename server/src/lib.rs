@@ -3,14 +3,20 @@
 
 mod api;
 mod default_selection;
+mod internal;
 mod png;
 
-use std::{future::Future, net::SocketAddr, sync::Arc};
+use std::{
+    future::{Future, IntoFuture},
+    net::SocketAddr,
+    sync::Arc,
+    time::Duration,
+};
 
 use anyhow::Context;
 use app::{shell, App};
 use axum::{extract::FromRef, http::StatusCode, routing::get, Router};
-use explorer::{web::search::LiveIndex, ChartService, Settings};
+use explorer::{shutdown::Draining, web::search::LiveIndex, ChartService, Settings};
 use leptos::prelude::{provide_context, LeptosOptions};
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use tokio::net::TcpListener;
@@ -24,6 +30,8 @@ pub struct AppState {
     pub charts: Arc<ChartService>,
     /// This replica's repo and org search index, refreshed in the background.
     pub search: LiveIndex,
+    /// Raised when the replica starts leaving: /readyz fails from then on.
+    pub draining: Draining,
 }
 
 impl FromRef<AppState> for LiveIndex {
@@ -50,6 +58,11 @@ impl FromRef<AppState> for LeptosOptions {
 pub struct Application {
     listener: TcpListener,
     router: Router,
+    /// The internal address (/metrics and probes) and what it serves, unless turned off.
+    internal: Option<(TcpListener, Router)>,
+    draining: Draining,
+    drain_delay: Duration,
+    shutdown_grace: Duration,
     search_refresh: tokio::task::JoinHandle<()>,
 }
 
@@ -65,13 +78,34 @@ impl Application {
         let addr: SocketAddr = leptos_options.site_addr;
         let search = LiveIndex::new();
         let search_refresh = search.clone().spawn_refresh(db, settings.search_refresh);
+        let (metrics_addr, drain_delay, shutdown_grace) =
+            (settings.metrics_addr, settings.web_drain_delay, settings.web_shutdown_grace);
+        let draining = Draining::default();
         let state = AppState {
             leptos_options,
             charts: Arc::new(ChartService::new(cache, jobs, settings).with_repo_names(search.clone())),
             search,
+            draining: draining.clone(),
         };
         let listener = TcpListener::bind(addr).await.with_context(|| format!("could not listen on {addr}"))?;
-        Ok(Application { listener, router: router(state), search_refresh })
+        let internal = match metrics_addr {
+            Some(addr) => {
+                let listener = TcpListener::bind(addr)
+                    .await
+                    .with_context(|| format!("could not listen on {addr} (METRICS_ADDR)"))?;
+                Some((listener, internal::router(state.clone())))
+            }
+            None => None,
+        };
+        Ok(Application {
+            listener,
+            router: router(state),
+            internal,
+            draining,
+            drain_delay,
+            shutdown_grace,
+            search_refresh,
+        })
     }
 
     pub fn port(&self) -> u16 {
@@ -82,14 +116,46 @@ impl Application {
         self.listener.local_addr()
     }
 
-    /// Serves until `shutdown` resolves, then finishes the requests in flight.
+    /// Where /metrics and the probes are served apart from the public router, if anywhere.
+    pub fn metrics_addr(&self) -> Option<SocketAddr> {
+        self.internal.as_ref().and_then(|(listener, _)| listener.local_addr().ok())
+    }
+
+    /// Serves until `shutdown` resolves, then drains: /readyz fails at once, new connections
+    /// are still taken for `WEB_DRAIN_DELAY_SECS` while balancers notice, then the port closes
+    /// and the requests in flight get `WEB_SHUTDOWN_GRACE_SECS` to finish; past it they are
+    /// dropped and this returns.
     pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
-        let served = axum::serve(self.listener, self.router)
-            .with_graceful_shutdown(shutdown)
-            .await
-            .context("the web server stopped with an error");
-        self.search_refresh.abort();
-        served
+        let Application { listener, router, internal, draining, drain_delay, shutdown_grace, search_refresh } = self;
+        let (closed_tx, mut closed) = tokio::sync::watch::channel(false);
+        let stop_accepting = async move {
+            shutdown.await;
+            draining.start();
+            tracing::info!(?drain_delay, "draining: /readyz fails, still accepting while balancers notice");
+            tokio::time::sleep(drain_delay).await;
+            tracing::info!(?shutdown_grace, "no longer accepting; finishing the requests in flight");
+            let _ = closed_tx.send(true);
+        };
+        let internal = internal.map(|(listener, router)| tokio::spawn(axum::serve(listener, router).into_future()));
+        let served = axum::serve(listener, router).with_graceful_shutdown(stop_accepting);
+        let outcome = tokio::select! {
+            served = served => served.context("the web server stopped with an error"),
+            _ = async {
+                // Only a sent `true` starts the grace (a dropped sender never does).
+                if closed.wait_for(|closed| *closed).await.is_err() {
+                    std::future::pending::<()>().await;
+                }
+                tokio::time::sleep(shutdown_grace).await;
+            } => {
+                tracing::warn!(?shutdown_grace, "requests still running after the grace period are dropped");
+                Ok(())
+            }
+        };
+        search_refresh.abort();
+        if let Some(internal) = internal {
+            internal.abort();
+        }
+        outcome
     }
 }
 
@@ -110,24 +176,37 @@ fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
-        .route("/metrics", get(metrics))
         .nest("/api/v1", api::routes())
         .leptos_routes_with_context(&state, routes, context, app_shell)
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(axum::middleware::from_fn_with_state(default_page, default_selection::redirect))
+        .layer(axum::middleware::from_fn_with_state(state.draining.clone(), close_when_draining))
         .layer(CompressionLayer::new())
         .with_state(state)
 }
 
-/// Ready when Redis answers: without it no chart can be served or queued.
+/// While draining, every answer asks its client to close the connection: a balancer's pooled
+/// connections leave one by one with an answer, instead of being cut when the port closes.
+async fn close_when_draining(
+    axum::extract::State(draining): axum::extract::State<Draining>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let mut response = next.run(request).await;
+    if draining.is_draining() {
+        response.headers_mut().insert(axum::http::header::CONNECTION, axum::http::HeaderValue::from_static("close"));
+    }
+    response
+}
+
+/// Ready when Redis answers (without it no chart can be served or queued) and the replica
+/// is not leaving; a draining replica answers at once, without asking Redis.
 async fn readyz(axum::extract::State(state): axum::extract::State<AppState>) -> (StatusCode, &'static str) {
+    if state.draining.is_draining() {
+        return (StatusCode::SERVICE_UNAVAILABLE, "draining");
+    }
     match state.charts.cache().ping().await {
         Ok(()) => (StatusCode::OK, "ready"),
         Err(_) => (StatusCode::SERVICE_UNAVAILABLE, "redis unavailable"),
     }
-}
-
-async fn metrics(axum::extract::State(state): axum::extract::State<AppState>) -> impl axum::response::IntoResponse {
-    let text = explorer::metrics::scrape(state.charts.cache()).await;
-    ([(axum::http::header::CONTENT_TYPE, explorer::metrics::CONTENT_TYPE)], text)
 }

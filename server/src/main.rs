@@ -15,5 +15,15 @@ async fn main() -> anyhow::Result<()> {
     tracing::info!(?settings, "starting web server");
     let application = server::Application::build(settings, leptos_options).await?;
     println!("listening on http://{}", application.local_addr()?);
-    application.run_until(explorer::shutdown::signal()).await
+    // A second Ctrl-C or SIGTERM skips the drain.
+    tokio::select! {
+        ran = application.run_until(explorer::shutdown::signal()) => ran,
+        _ = async {
+            explorer::shutdown::signal().await;
+            explorer::shutdown::signal().await;
+        } => {
+            tracing::warn!("stopping at once, without waiting for requests in flight");
+            Ok(())
+        }
+    }
 }

@@ -33,7 +33,9 @@ async fn web_and_worker_report_cache_use_jobs_and_queue_depth() {
     poll_until_done(&client, &url, Duration::from_secs(30)).await;
     client.get(&url).send().await.unwrap();
 
-    let web = scrape(&client, format!("{base}/metrics")).await;
+    let internal = env.metrics_url.clone().expect("the test servers serve metrics");
+    assert_eq!(client.get(format!("{base}/metrics")).send().await.unwrap().status(), 404, "not on the public router");
+    let web = scrape(&client, format!("{internal}/metrics")).await;
     let chart = "{chart=\"commits-over-time\"}";
     assert!(metric(&web, &format!("explorer_chart_requests_total{chart}")) >= 3.0, "{web}");
     assert!(metric(&web, &format!("explorer_cache_misses_total{chart}")) >= 1.0, "{web}");

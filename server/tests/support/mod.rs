@@ -16,6 +16,8 @@ use tokio::{sync::oneshot, task::JoinHandle};
 pub struct TestEnv {
     pub settings: Settings,
     pub cache: Cache,
+    /// The base URL of the last started server's internal address (/metrics and probes).
+    pub metrics_url: Option<String>,
     worker: worker::Worker,
     database: TestDb,
     redis: TestRedis,
@@ -38,13 +40,17 @@ impl TestEnv {
                 "DATABASE_URL" => Some(database_url.clone()),
                 "REDIS_URL" => Some(redis.url.clone()),
                 "CACHE_KEY_PREFIX" => Some(redis.prefix.clone()),
+                // Tests run side by side: each server's internal address on a port of its own.
+                "METRICS_ADDR" => Some("127.0.0.1:0".to_owned()),
+                // No balancer to wait for: stop accepting at once.
+                "WEB_DRAIN_DELAY_SECS" => Some("0".to_owned()),
                 _ => None,
             })
         })
         .unwrap();
         let cache = Cache::connect(&settings.redis_url, &settings.key_prefix).unwrap();
         let worker = worker::Worker::build(settings.clone()).unwrap();
-        TestEnv { settings, cache, worker, database, redis, running: Vec::new() }
+        TestEnv { settings, cache, metrics_url: None, worker, database, redis, running: Vec::new() }
     }
 
     pub async fn db(&self) -> PgConnection {
@@ -59,6 +65,7 @@ impl TestEnv {
             .build();
         let app = server::Application::build(self.settings.clone(), options).await.unwrap();
         let url = format!("http://127.0.0.1:{}", app.port());
+        self.metrics_url = app.metrics_addr().map(|addr| format!("http://{addr}"));
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(async move {
             let _ = app
