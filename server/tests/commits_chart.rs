@@ -132,7 +132,7 @@ async fn bad_parameters_get_a_clear_400() {
         ("repos=10,x", "\"x\" is not a repository id"),
         ("repos=10&interval=fortnight", "interval must be day, week, month, year for commits-over-time"),
         ("repos=10&interval=quarter", "interval must be day, week, month, year for commits-over-time"),
-        ("repos=10&format=xml", "format must be json, csv or svg"),
+        ("repos=10&format=xml", "format must be json, csv, svg or png"),
         ("repo=10", "unknown parameter \"repo\""),
     ];
     for (query, message) in cases {

@@ -144,7 +144,9 @@ fn generate(rng: &mut Rng, ids: &mut Ids, people: &People, spec: &TrackerSpec<'_
             let (closed, merged) = match close_at < spec.anchor {
                 true if roll < 0.62 => (Some(close_at), Some(close_at)),
                 true if roll < 0.85 => (Some(close_at), None),
-                _ => (None, None),
+                // The rest wait, until most are closed as stale months later: open counts
+                // level off, as in real projects, instead of growing without bound.
+                _ => (housekeeping(rng, at, spec.anchor), None),
             };
             let merger = *rng.pick(maintainers);
             if let Some(m) = merged {
@@ -215,7 +217,10 @@ fn generate(rng: &mut Rng, ids: &mut Ids, people: &People, spec: &TrackerSpec<'_
             let id = next(&mut ids.issue);
             let reporter = someone(rng);
             let close_at = at + hours(rng.log_normal(72.0, 2.2));
-            let closed = (close_at < spec.anchor && rng.chance(0.78)).then_some(close_at);
+            let closed = match close_at < spec.anchor && rng.chance(0.78) {
+                true => Some(close_at),
+                false => housekeeping(rng, at, spec.anchor),
+            };
             let closer = closed.map(|_| if rng.chance(0.2) { reporter } else { *rng.pick(maintainers) });
             if let (Some(c), Some(closer)) = (closed, closer) {
                 // Some were closed, reopened by their reporter, then closed for good.
@@ -292,6 +297,13 @@ fn generate(rng: &mut Rng, ids: &mut Ids, people: &People, spec: &TrackerSpec<'_
 /// Comments per thread: most have none or a few, some run to hundreds.
 fn thread_length(rng: &mut Rng) -> u64 {
     rng.pareto(1.0, 1.1).saturating_sub(1).min(500)
+}
+
+/// When a long-waiting item is closed as stale: 4 to 24 months after it was opened, for
+/// nine in ten of them, if that is already past.
+fn housekeeping(rng: &mut Rng, opened: DateTime<Utc>, anchor: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    let at = opened + Duration::days(120 + rng.below(600) as i64);
+    (rng.chance(0.9) && at < anchor).then_some(at)
 }
 
 fn hours(h: f64) -> Duration {
