@@ -45,7 +45,7 @@ test("every Contributions chart loads for a selection kept in the URL", async ({
   const html = await (await page.request.get(url)).text();
   expect(html).toContain('data-chart="prs-over-time"');
   await page.goto(url);
-  await expect(page.locator(".layout")).toHaveAttribute("data-hydrated", "true");
+  await expect(page.locator(".layout")).toHaveAttribute("data-hydrated", "true", { timeout: 20_000 });
   await expect(page.locator(".chips .chip")).toHaveText(["chaoss/augur×"]);
   await settled(page, "prs-over-time");
   expect(errors).toEqual([]);
@@ -64,7 +64,7 @@ test("a chart's own control redraws from the cache, and the bot filter follows t
   // The chart's own control is in the URL too: a reload keeps it.
   await expect(page).toHaveURL(/pr-staleness\.stale_days=90/);
   await page.reload();
-  await expect(page.locator(".layout")).toHaveAttribute("data-hydrated", "true");
+  await expect(page.locator(".layout")).toHaveAttribute("data-hydrated", "true", { timeout: 20_000 });
   await expect(card.locator('input[name="stale_days"]')).toHaveValue("90");
   // Same data, other thresholds: the numbers the page links to match the API's.
   const href = (await csv.getAttribute("href"))!;

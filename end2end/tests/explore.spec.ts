@@ -62,7 +62,7 @@ test("a legend entry hides its series without a request, and the URL keeps it", 
   expect(requests).toBe(0);
   // A reload draws it hidden; another click brings it back.
   await page.reload();
-  await expect(page.locator(".layout")).toHaveAttribute("data-hydrated", "true");
+  await expect(page.locator(".layout")).toHaveAttribute("data-hydrated", "true", { timeout: 20_000 });
   const again = (await drawn(page, "prs-over-time")).locator('.legend button[data-series="open"]');
   await expect(again).toHaveAttribute("aria-pressed", "false");
   await again.click();

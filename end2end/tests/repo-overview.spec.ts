@@ -48,7 +48,7 @@ test("the repo overview draws its charts and tables; the picker changes the tabl
 
   // A reload keeps the pick; "None" empties both tables without a wait.
   await page.reload();
-  await expect(page.locator(".layout")).toHaveAttribute("data-hydrated", "true");
+  await expect(page.locator(".layout")).toHaveAttribute("data-hydrated", "true", { timeout: 20_000 });
   await expect(page.locator("select#repo-pick")).toHaveValue(ids[1]);
   await page.locator("select#repo-pick").selectOption("");
   await expect(page).toHaveURL(/[?&]repo=(&|$)/);

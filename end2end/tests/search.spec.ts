@@ -36,7 +36,7 @@ test("search by keyboard: an org first, Escape closes, a picked org draws its re
 
   // Reloading the URL gives the same view; removing the org empties it; back restores it.
   await page.reload();
-  await expect(page.locator(".layout")).toHaveAttribute("data-hydrated", "true");
+  await expect(page.locator(".layout")).toHaveAttribute("data-hydrated", "true", { timeout: 20_000 });
   await expect(page.locator('.chip[data-org="chaoss"]')).toBeVisible();
   await page.getByRole("button", { name: "Remove org chaoss" }).click();
   await expect(page.locator('[data-selection="empty"]')).toBeVisible();

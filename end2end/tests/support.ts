@@ -30,5 +30,6 @@ export async function pick(page: Page, text: string, label: string) {
 /** Opens the page and waits until it is interactive. */
 export async function open(page: Page, path = "/contributions") {
   await page.goto(path);
-  await expect(page.locator(".layout")).toHaveAttribute("data-hydrated", "true");
+  // The debug build's wasm is several megabytes: on a busy machine it takes seconds to compile.
+  await expect(page.locator(".layout")).toHaveAttribute("data-hydrated", "true", { timeout: 20_000 });
 }
