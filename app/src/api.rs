@@ -30,17 +30,23 @@ pub struct SelectionView {
 /// Describes a selection, or says why it cannot be drawn (unknown org, over the limit).
 #[server]
 pub async fn describe_selection(selection: Selection) -> Result<SelectionView, AppError> {
+    ssr::with_status(describe(selection).await)
+}
+
+#[cfg(feature = "ssr")]
+async fn describe(selection: Selection) -> Result<SelectionView, AppError> {
     let search = expect_context::<explorer::web::search::LiveIndex>();
     let limit = expect_context::<std::sync::Arc<explorer::ChartService>>().settings().selection_max_repos;
-    let set = explorer::web::selection::resolve(&search, &selection.repos, &selection.orgs, limit)?;
+    let resolved = explorer::web::selection::resolve(&search, &selection.repos, &selection.orgs, limit)?;
     let index = search.current();
+    // Every id was checked against this index or the one before it.
     let entry = |id: i64| {
         index.repo(id).cloned().unwrap_or_else(|| RepoEntry { id, url: format!("repository {id}"), org: String::new() })
     };
     Ok(SelectionView {
-        orgs: selection.orgs.iter().map(|o| (o.clone(), index.org_repos(o).map_or(0, <[i64]>::len))).collect(),
-        picked: selection.repos.iter().map(|id| entry(*id)).collect(),
-        all: set.ids().iter().map(|id| entry(*id)).collect(),
+        picked: resolved.picked.iter().map(|id| entry(*id)).collect(),
+        all: resolved.set.ids().iter().map(|id| entry(*id)).collect(),
+        orgs: resolved.orgs,
     })
 }
 
@@ -54,11 +60,22 @@ pub async fn chart_data(
     controls: ChartControls,
     retry: bool,
 ) -> Result<ChartReply, AppError> {
+    ssr::with_status(chart_reply(chart, selection, controls, retry).await)
+}
+
+#[cfg(feature = "ssr")]
+async fn chart_reply(
+    chart: ChartId,
+    selection: Selection,
+    controls: ChartControls,
+    retry: bool,
+) -> Result<ChartReply, AppError> {
     let service = expect_context::<std::sync::Arc<explorer::ChartService>>();
     let search = expect_context::<explorer::web::search::LiveIndex>();
-    controls.check()?;
+    // The fields arrive as sent: the same ranges and selection checks as the JSON API's.
+    let controls = controls.checked_for(chart)?;
     let limit = service.settings().selection_max_repos;
-    let repos = explorer::web::selection::resolve(&search, &selection.repos, &selection.orgs, limit)?;
+    let repos = explorer::web::selection::resolve(&search, &selection.repos, &selection.orgs, limit)?.set;
     let mut controls = controls;
     controls.pick_repo_in(chart, repos.ids())?;
     // The service logged any raw cause with the cache key; the page gets the sentence. A
@@ -68,4 +85,23 @@ pub async fn chart_data(
         true => service.retry(chart, &repos, &controls).await?,
         false => service.chart(chart, &repos, &controls).await?,
     })
+}
+
+#[cfg(feature = "ssr")]
+mod ssr {
+    use charts::AppError;
+    use leptos::prelude::use_context;
+    use leptos::server_fn::http_export::StatusCode;
+
+    /// Answers an error with its kind's HTTP status, as the JSON API does (a server
+    /// function's error is a 500 otherwise): a bad request is a 400 at either door.
+    pub fn with_status<T>(result: Result<T, AppError>) -> Result<T, AppError> {
+        if let Err(error) = &result {
+            let status = StatusCode::from_u16(error.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+                response.set_status(status);
+            }
+        }
+        result
+    }
 }

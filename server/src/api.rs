@@ -77,10 +77,11 @@ fn parse(
             known.join(", ")
         )));
     }
-    let repos = selected(params, search, limit)?;
+    // The cheap checks first; the selection, which reads the index, then the picked repo,
+    // which must be one of it.
     let mut controls = ChartControls::from_params(chart, |name| params.get(name).map(String::as_str))
+        .and_then(|controls| controls.checked_for(chart))
         .map_err(|e| bad_request(e.to_string()))?;
-    controls.pick_repo_in(chart, repos.ids()).map_err(|e| bad_request(e.to_string()))?;
     let format = match params.get("format").map(String::as_str) {
         None | Some("json") => Format::Json,
         Some("csv") => Format::Csv,
@@ -88,20 +89,25 @@ fn parse(
         Some("png") => Format::Png,
         Some(other) => return Err(bad_request(format!("format must be json, csv, svg or png (got {other:?})"))),
     };
+    let repos = selected(params, search, limit)?;
+    controls.pick_repo_in(chart, repos.ids()).map_err(|e| bad_request(e.to_string()))?;
     Ok((chart, repos, controls, format))
 }
 
 /// `repos=ID,ID` ∪ every repo of `orgs=NAME,NAME`.
 fn selected(params: &HashMap<String, String>, search: &LiveIndex, limit: usize) -> Result<RepoSet, ApiError> {
     let ids = match params.get("repos").map(|t| t.trim()).filter(|t| !t.is_empty()) {
-        Some(text) => RepoSet::parse(text).map_err(|e| bad_request(e.to_string()))?.ids().to_vec(),
+        Some(text) => selection::parse_ids(text).map_err(|e| bad_request(e.to_string()))?,
         None => Vec::new(),
     };
     let orgs = params.get("orgs").map(|t| selection::split_names(t)).unwrap_or_default();
-    selection::resolve(search, &ids, &orgs, limit).map_err(|e| match e {
-        SelectionError::Empty => bad_request("no repositories given: pass repos=ID,ID,... or orgs=NAME,...".into()),
-        e => ApiError(e.into()),
-    })
+    match selection::resolve(search, &ids, &orgs, limit) {
+        Ok(resolved) => Ok(resolved.set),
+        Err(SelectionError::Empty) => {
+            Err(bad_request("no repositories given: pass repos=ID,ID,... or orgs=NAME,...".into()))
+        }
+        Err(e) => Err(ApiError(e.into())),
+    }
 }
 
 async fn chart(

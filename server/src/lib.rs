@@ -77,7 +77,7 @@ impl Application {
             .context("the DATABASE_URL is not a valid PostgreSQL URL")?;
         let addr: SocketAddr = leptos_options.site_addr;
         let search = LiveIndex::new();
-        let search_refresh = search.clone().spawn_refresh(db, settings.search_refresh);
+        let search_refresh = search.clone().start_refresh(db, settings.search_refresh).await;
         let (metrics_addr, drain_delay, shutdown_grace) =
             (settings.metrics_addr, settings.web_drain_delay, settings.web_shutdown_grace);
         let draining = Draining::default();

@@ -41,6 +41,7 @@ fn free_port() -> u16 {
 async fn without_redis_the_api_answers_503_and_recovers_when_redis_returns() {
     let port = free_port();
     let mut env = TestEnv::with(|name| (name == "REDIS_URL").then(|| format!("redis://127.0.0.1:{port}/"))).await;
+    load_commit_fixture(&mut env.db().await).await;
     let base = env.start_server().await;
     let client = reqwest::Client::new();
     let chart = format!("{base}/api/v1/charts/commits-over-time?repos=10");

@@ -57,6 +57,12 @@ impl TestEnv {
         PgConnection::connect(&self.settings.database_url).await.unwrap()
     }
 
+    /// The driven worker reads Augur at `database_url` instead (the web tier keeps its own).
+    pub fn use_worker_database(&mut self, database_url: String) {
+        let settings = Settings { database_url, ..self.settings.clone() };
+        self.worker = worker::Worker::build(settings).unwrap();
+    }
+
     /// Starts the web server on a free port and returns its base URL.
     pub async fn start_server(&mut self) -> String {
         let options = leptos::prelude::LeptosOptions::builder()
