@@ -30,7 +30,7 @@ pub struct SelectionView {
 /// Describes a selection, or says why it cannot be drawn (unknown org, over the limit).
 #[server]
 pub async fn describe_selection(selection: Selection) -> Result<SelectionView, AppError> {
-    ssr::with_status(describe(selection).await)
+    ssr::with_status(<DescribeSelection as leptos::server_fn::ServerFn>::PATH, describe(selection).await)
 }
 
 #[cfg(feature = "ssr")]
@@ -60,7 +60,10 @@ pub async fn chart_data(
     controls: ChartControls,
     retry: bool,
 ) -> Result<ChartReply, AppError> {
-    ssr::with_status(chart_reply(chart, selection, controls, retry).await)
+    ssr::with_status(
+        <ChartData as leptos::server_fn::ServerFn>::PATH,
+        chart_reply(chart, selection, controls, retry).await,
+    )
 }
 
 #[cfg(feature = "ssr")]
@@ -91,16 +94,17 @@ async fn chart_reply(
 mod ssr {
     use charts::AppError;
     use leptos::prelude::use_context;
-    use leptos::server_fn::http_export::StatusCode;
+    use leptos::server_fn::http_export::{request::Parts, StatusCode};
 
     /// Answers an error with its kind's HTTP status, as the JSON API does (a server
-    /// function's error is a 500 otherwise): a bad request is a 400 at either door.
-    pub fn with_status<T>(result: Result<T, AppError>) -> Result<T, AppError> {
-        if let Err(error) = &result {
-            let status = StatusCode::from_u16(error.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-            if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-                response.set_status(status);
-            }
+    /// function's error is a 500 otherwise): a bad request is a 400 at either door. Only
+    /// when the request is the call of the server function at `path`: called while a page
+    /// renders, its error is the page's to show, not the page's status.
+    pub fn with_status<T>(path: &str, result: Result<T, AppError>) -> Result<T, AppError> {
+        let Err(error) = &result else { return result };
+        let called = use_context::<Parts>().is_some_and(|parts| parts.uri.path() == path);
+        if let (true, Some(response)) = (called, use_context::<leptos_axum::ResponseOptions>()) {
+            response.set_status(StatusCode::from_u16(error.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR));
         }
         result
     }
