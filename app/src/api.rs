@@ -85,8 +85,8 @@ async fn chart_reply(
     // failed job is a state of the chart, answered like the others: an error answer would
     // be an HTTP error the browser reports for every failed chart.
     Ok(match retry {
-        true => service.retry(chart, &repos, &controls).await?,
-        false => service.chart(chart, &repos, &controls).await?,
+        true => service.retry(chart, &repos, &controls, ssr::client()).await?,
+        false => service.chart(chart, &repos, &controls, ssr::client()).await?,
     })
 }
 
@@ -94,7 +94,7 @@ async fn chart_reply(
 mod ssr {
     use charts::AppError;
     use leptos::prelude::use_context;
-    use leptos::server_fn::http_export::{request::Parts, StatusCode};
+    use leptos::server_fn::http_export::{header::RETRY_AFTER, request::Parts, HeaderValue, StatusCode};
 
     /// Answers an error with its kind's HTTP status, as the JSON API does (a server
     /// function's error is a 500 otherwise): a bad request is a 400 at either door. Only
@@ -105,7 +105,18 @@ mod ssr {
         let called = use_context::<Parts>().is_some_and(|parts| parts.uri.path() == path);
         if let (true, Some(response)) = (called, use_context::<leptos_axum::ResponseOptions>()) {
             response.set_status(StatusCode::from_u16(error.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR));
+            if let Some(seconds) = error.retry_after_secs() {
+                response.insert_header(RETRY_AFTER, HeaderValue::from(seconds));
+            }
         }
         result
+    }
+
+    /// The client the server's guards named for this request (a page render's server
+    /// calls count for the client that asked for the page).
+    pub fn client() -> explorer::web::admission::Client {
+        use_context::<Parts>()
+            .and_then(|parts| parts.extensions.get::<explorer::web::admission::Client>().copied())
+            .unwrap_or(explorer::web::admission::Client::INTERNAL)
     }
 }

@@ -50,6 +50,13 @@ pub struct Settings {
     pub default_selection: String,
     /// What one anonymous client may ask of the web tier.
     pub web_limits: WebLimits,
+    /// How long a failure for a passing cause (a lost connection) stands before a request
+    /// runs the job again; at least the retry hold.
+    pub transient_failure_ttl: Duration,
+    /// The hold on retries after a key's second failure in a row; it doubles with each
+    /// further one, up to `failure_hold_max`.
+    pub failure_hold_base: Duration,
+    pub failure_hold_max: Duration,
 }
 
 /// The web tier's bounds on what a client may hold or ask for.
@@ -64,6 +71,15 @@ pub struct WebLimits {
     pub max_concurrent_requests: usize,
     /// The largest request body accepted (server functions post their arguments).
     pub max_body_bytes: usize,
+    /// Requests that queue a new job one client may make per minute, after a burst of
+    /// `job_burst_per_client` (a page of a new selection queues one job per query).
+    pub jobs_per_client_per_minute: u32,
+    pub job_burst_per_client: u32,
+    /// The header a trusted proxy in front sets to the client's address (`x-forwarded-for`:
+    /// its last entry); without it, the peer address is the client.
+    pub trusted_proxy_header: Option<String>,
+    /// Jobs waiting across the fleet past which new work is refused (503, Retry-After).
+    pub queue_max_waiting: u64,
 }
 
 impl WebLimits {
@@ -73,6 +89,10 @@ impl WebLimits {
             header_read_timeout: Duration::from_millis(positive(lookup, "HEADER_READ_TIMEOUT_MS", 10_000)?),
             max_concurrent_requests: positive(lookup, "MAX_CONCURRENT_REQUESTS", 512)?.min(1 << 20) as usize,
             max_body_bytes: positive(lookup, "MAX_BODY_BYTES", 256 << 10)?.min(1 << 30) as usize,
+            jobs_per_client_per_minute: positive(lookup, "JOBS_PER_CLIENT_PER_MINUTE", 60)?.min(1 << 20) as u32,
+            job_burst_per_client: positive(lookup, "JOB_BURST_PER_CLIENT", 120)?.min(1 << 20) as u32,
+            trusted_proxy_header: lookup("TRUSTED_PROXY_HEADER").map(|h| h.trim().to_ascii_lowercase()),
+            queue_max_waiting: positive(lookup, "QUEUE_MAX_WAITING", 1_000)?,
         })
     }
 }
@@ -111,6 +131,9 @@ impl Settings {
                 as usize,
             default_selection: text("DEFAULT_SELECTION", ""),
             web_limits: WebLimits::from_lookup(&lookup)?,
+            transient_failure_ttl: Duration::from_secs(positive(&lookup, "TRANSIENT_FAILURE_SECS", 10)?),
+            failure_hold_base: Duration::from_secs(positive(&lookup, "FAILURE_HOLD_BASE_SECS", 10)?),
+            failure_hold_max: Duration::from_secs(positive(&lookup, "FAILURE_HOLD_MAX_SECS", 600)?),
             worker_metrics_addr: match lookup("WORKER_METRICS_ADDR") {
                 None => None,
                 Some(value) => Some(address("WORKER_METRICS_ADDR", value)?),
@@ -129,6 +152,11 @@ impl Settings {
     /// and a new request enqueues the job again.
     pub fn pending_ttl(&self) -> Duration {
         self.statement_timeout + Duration::from_secs(5 * 60)
+    }
+
+    /// The hold on retries after a key's `failures`-th failure in a row.
+    pub fn retry_hold(&self, failures: u32) -> Duration {
+        crate::store::failures::retry_hold(failures, self.failure_hold_base, self.failure_hold_max)
     }
 }
 
@@ -202,6 +230,9 @@ impl fmt::Debug for Settings {
             .field("selection_max_repos", &self.selection_max_repos)
             .field("default_selection", &self.default_selection)
             .field("web_limits", &self.web_limits)
+            .field("transient_failure_ttl", &self.transient_failure_ttl)
+            .field("failure_hold_base", &self.failure_hold_base)
+            .field("failure_hold_max", &self.failure_hold_max)
             .finish()
     }
 }

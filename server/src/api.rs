@@ -7,12 +7,13 @@ use axum::{
     http::{header, HeaderValue, StatusCode},
     response::{IntoResponse, Response},
     routing::{get, post},
-    Json, Router,
+    Extension, Json, Router,
 };
 use charts::{
     chart_svg, AppError, ChartControls, ChartId, ChartReply, Drawing, BOTS_PARAM, CHARTS, FROM_PARAM, PAGES, TO_PARAM,
 };
 use explorer::{
+    web::admission::Client,
     web::search::LiveIndex,
     web::selection::{self, SelectionError},
     ChartAnswer, ChartService, RepoSet,
@@ -46,7 +47,11 @@ struct ApiError(AppError);
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        (status_of(&self.0), Json(self.0)).into_response()
+        let mut response = (status_of(&self.0), Json(&self.0)).into_response();
+        if let Some(seconds) = self.0.retry_after_secs() {
+            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+        }
+        response
     }
 }
 
@@ -113,25 +118,33 @@ fn selected(params: &HashMap<String, String>, search: &LiveIndex, limit: usize) 
 async fn chart(
     State(charts): State<Arc<ChartService>>,
     State(search): State<LiveIndex>,
+    client: Option<Extension<Client>>,
     Path(slug): Path<String>,
     Query(params): Query<HashMap<String, String>>,
 ) -> Response {
-    answer(&charts, &search, slug, params, false).await
+    answer(&charts, &search, client_of(client), slug, params, false).await
+}
+
+/// The client the guards named, or an in-process caller's.
+fn client_of(client: Option<Extension<Client>>) -> Client {
+    client.map_or(Client::INTERNAL, |Extension(client)| client)
 }
 
 /// `POST /api/v1/charts/<chart-id>/retry?repos=...`: forget a failure and queue the job again.
 async fn retry(
     State(charts): State<Arc<ChartService>>,
     State(search): State<LiveIndex>,
+    client: Option<Extension<Client>>,
     Path(slug): Path<String>,
     Query(params): Query<HashMap<String, String>>,
 ) -> Response {
-    answer(&charts, &search, slug, params, true).await
+    answer(&charts, &search, client_of(client), slug, params, true).await
 }
 
 async fn answer(
     charts: &ChartService,
     search: &LiveIndex,
+    client: Client,
     slug: String,
     params: HashMap<String, String>,
     retry: bool,
@@ -141,9 +154,9 @@ async fn answer(
         Err(error) => return error.into_response(),
     };
     let answer = if retry {
-        charts.retry(chart, &repos, &controls).await.map(ChartAnswer::Other)
+        charts.retry(chart, &repos, &controls, client).await.map(ChartAnswer::Other)
     } else {
-        charts.answer(chart, &repos, &controls).await
+        charts.answer(chart, &repos, &controls, client).await
     };
     let reply = match answer {
         // A cached drawing is sent as stored, without parsing it.

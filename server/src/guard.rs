@@ -4,6 +4,7 @@
 
 use std::{any::Any, sync::Arc, time::Duration};
 
+use axum::extract::ConnectInfo;
 use axum::{
     body::Body,
     extract::{Request, State},
@@ -12,16 +13,20 @@ use axum::{
     response::{IntoResponse, Response},
     Json, Router,
 };
-use explorer::settings::WebLimits;
+use explorer::{settings::WebLimits, web::admission::Client};
 use serde_json::json;
 use tokio::sync::Semaphore;
 use tower_http::{catch_panic::CatchPanicLayer, limit::RequestBodyLimitLayer};
+
+use crate::slow_clients::ClientAddr;
 
 /// Wraps `router` in every guard, outermost first: headers (so even a refusal carries
 /// them), panics, the concurrency bound, the deadline, the origin check, the body limit.
 pub fn protect(router: Router, limits: &WebLimits) -> Router {
     let slots = Arc::new(Semaphore::new(limits.max_concurrent_requests));
+    let proxy_header: Option<Arc<str>> = limits.trusted_proxy_header.as_deref().map(Arc::from);
     router
+        .layer(middleware::from_fn_with_state(proxy_header, identify_client))
         .layer(RequestBodyLimitLayer::new(limits.max_body_bytes))
         .layer(middleware::from_fn(same_origin_writes))
         .layer(middleware::from_fn_with_state(limits.request_timeout, deadline))
@@ -68,6 +73,16 @@ async fn security_headers(request: Request, next: Next) -> Response {
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("strict-origin-when-cross-origin"));
     response
+}
+
+/// Names the request's [`Client`] for the per-client limits: the peer address, or the
+/// trusted proxy's header when one is configured.
+async fn identify_client(State(proxy_header): State<Option<Arc<str>>>, mut request: Request, next: Next) -> Response {
+    let peer = request.extensions().get::<ConnectInfo<ClientAddr>>().map(|info| info.0 .0.ip());
+    let forwarded = proxy_header.as_deref().and_then(|name| request.headers().get(name)?.to_str().ok());
+    let client = Client::of(peer, forwarded);
+    request.extensions_mut().insert(client);
+    next.run(request).await
 }
 
 /// An error answer in the API's shape, `{"kind", "error"}`.
@@ -146,6 +161,7 @@ mod tests {
             header_read_timeout: Duration::from_secs(1),
             max_concurrent_requests: 1,
             max_body_bytes: 16,
+            ..explorer::Settings::from_lookup(|_| None).unwrap().web_limits
         }
     }
 

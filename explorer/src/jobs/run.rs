@@ -70,11 +70,18 @@ pub async fn run(job: QueryJob, job_id: &str, ctx: &JobContext) -> Result<(), Jo
                     error => warn!(%error, "job failed"),
                 }
                 METRICS.job_failed(job.query.name());
-                let failed = match &error {
-                    JobError::Query(e) => JobStatus::Failed { reason: describe(e), retryable: is_transient(e) },
-                    other => JobStatus::Failed { reason: other.to_string(), retryable: false },
+                let (reason, retryable) = match &error {
+                    JobError::Query(e) => (describe(e), is_transient(e)),
+                    other => (other.to_string(), false),
                 };
-                ctx.cache.set_status(&key, &failed, ctx.settings.pending_ttl()).await?;
+                // A passing cause stands for seconds, then a request runs the job again; a
+                // lasting one until its status expires or a retry. Either way a key that
+                // keeps failing is held longer and longer.
+                let (failures, hold) = ctx.cache.record_failure(&key, |n| ctx.settings.retry_hold(n)).await?;
+                let stands = if retryable { ctx.settings.transient_failure_ttl } else { ctx.settings.pending_ttl() };
+                let failed = JobStatus::Failed { reason, retryable };
+                ctx.cache.set_status(&key, &failed, stands.max(hold)).await?;
+                info!(failures, hold_secs = hold.as_secs(), "failure recorded");
                 return Err(error);
             }
         };
@@ -83,6 +90,7 @@ pub async fn run(job: QueryJob, job_id: &str, ctx: &JobContext) -> Result<(), Jo
         let ttl = ctx.settings.result_ttl.saturating_sub(age).max(Duration::from_secs(1));
         ctx.cache.put_result(&key, &bytes, ttl).await?;
         ctx.cache.index_result(&key, job.query, job.repos.ids(), ttl).await?;
+        ctx.cache.forget_failures(&key).await?;
         METRICS.job_done(job.query.name(), started.elapsed());
         let queue_wait = Duration::from_millis((started_at_ms - enqueued_at_ms).max(0) as u64);
         ctx.cache.record_job(queue_wait, query_time, started.elapsed()).await?;
