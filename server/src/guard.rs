@@ -26,6 +26,7 @@ pub fn protect(router: Router, limits: &WebLimits) -> Router {
     let slots = Arc::new(Semaphore::new(limits.max_concurrent_requests));
     let proxy_header: Option<Arc<str>> = limits.trusted_proxy_header.as_deref().map(Arc::from);
     router
+        .layer(middleware::from_fn(server_fn_status))
         .layer(middleware::from_fn_with_state(proxy_header, identify_client))
         .layer(RequestBodyLimitLayer::new(limits.max_body_bytes))
         .layer(middleware::from_fn(same_origin_writes))
@@ -83,6 +84,25 @@ async fn identify_client(State(proxy_header): State<Option<Arc<str>>>, mut reque
     let client = Client::of(peer, forwarded);
     request.extensions_mut().insert(client);
     next.run(request).await
+}
+
+/// Gives a server function's error answer its kind's status. Leptos answers every failure
+/// of a server function 500, including arguments it could not read before the function ran
+/// (which the function's own code would have answered 400).
+async fn server_fn_status(request: Request, next: Next) -> Response {
+    let is_server_fn = request.uri().path().starts_with("/api/") && !request.uri().path().starts_with("/api/v1/");
+    let response = next.run(request).await;
+    if !is_server_fn || response.status() != StatusCode::INTERNAL_SERVER_ERROR {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, 64 << 10).await else {
+        return refusal(StatusCode::INTERNAL_SERVER_ERROR, "failed", "the server failed on this request");
+    };
+    if let Ok(error) = serde_json::from_slice::<charts::AppError>(&bytes) {
+        parts.status = StatusCode::from_u16(error.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    }
+    Response::from_parts(parts, Body::from(bytes))
 }
 
 /// An error answer in the API's shape, `{"kind", "error"}`.

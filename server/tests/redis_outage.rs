@@ -3,39 +3,10 @@
 
 mod support;
 
-use std::{
-    process::{Child, Command, Stdio},
-    time::{Duration, Instant},
-};
+use std::time::{Duration, Instant};
 
 use serde_json::Value;
-use support::{load_commit_fixture, poll_until_done, TestEnv};
-
-/// A private redis-server, stopped when dropped.
-struct RedisProcess(Child);
-
-impl RedisProcess {
-    fn start(port: u16) -> Self {
-        RedisProcess(
-            Command::new("redis-server")
-                .args(["--port", &port.to_string(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
-                .stdout(Stdio::null())
-                .spawn()
-                .expect("start redis-server"),
-        )
-    }
-}
-
-impl Drop for RedisProcess {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
-}
+use support::{free_port, load_commit_fixture, poll_until_done, RedisProcess, TestEnv};
 
 #[tokio::test]
 async fn without_redis_the_api_answers_503_and_recovers_when_redis_returns() {

@@ -152,6 +152,32 @@ impl TestEnv {
     }
 }
 
+/// A private redis-server, stopped when dropped: for tests that stop Redis or fill it.
+pub struct RedisProcess(std::process::Child);
+
+impl RedisProcess {
+    pub fn start(port: u16) -> Self {
+        RedisProcess(
+            std::process::Command::new("redis-server")
+                .args(["--port", &port.to_string(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
+                .stdout(std::process::Stdio::null())
+                .spawn()
+                .expect("start redis-server"),
+        )
+    }
+}
+
+impl Drop for RedisProcess {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
 /// GETs `url` until it answers something other than 202, for at most `limit`: for tests
 /// with a background worker.
 pub async fn poll_until_done(client: &reqwest::Client, url: &str, limit: Duration) -> reqwest::Response {
