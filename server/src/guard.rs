@@ -38,14 +38,15 @@ pub fn protect(router: Router, limits: &WebLimits) -> Router {
 
 /// The policy of a page rendered with `nonce` on its inline scripts (Leptos' hydration
 /// scripts carry it), or of any other answer (no inline script runs). The wasm needs
-/// 'wasm-unsafe-eval'; plotters' SVG sets colours in attributes, not in style.
+/// 'wasm-unsafe-eval'. Style sheets come from the site only; style attributes, which the
+/// page's wasm sets on the Repo Overview page, are allowed (they cannot run code).
 pub fn content_security_policy(nonce: Option<&str>) -> String {
     let scripts = match nonce {
         Some(nonce) => format!("'self' 'wasm-unsafe-eval' 'nonce-{nonce}'"),
         None => "'self' 'wasm-unsafe-eval'".to_owned(),
     };
     format!(
-        "default-src 'self'; script-src {scripts}; style-src 'self'; img-src 'self' data:; connect-src 'self'; \
+        "default-src 'self'; script-src {scripts}; style-src 'self'; style-src-attr 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; \
          object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
     )
 }
@@ -271,6 +272,7 @@ mod tests {
         let policy = content_security_policy(Some("abc"));
         assert!(policy.contains("script-src 'self' 'wasm-unsafe-eval' 'nonce-abc';"), "{policy}");
         assert!(policy.contains("frame-ancestors 'none'"), "{policy}");
-        assert!(!policy.contains("unsafe-inline"), "{policy}");
+        assert!(!policy.contains("script-src 'self' 'unsafe-inline'"), "{policy}");
+        assert!(policy.contains("style-src 'self';"), "style sheets from the site only: {policy}");
     }
 }
