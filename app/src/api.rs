@@ -30,17 +30,23 @@ pub struct SelectionView {
 /// Describes a selection, or says why it cannot be drawn (unknown org, over the limit).
 #[server]
 pub async fn describe_selection(selection: Selection) -> Result<SelectionView, AppError> {
+    ssr::with_status(<DescribeSelection as leptos::server_fn::ServerFn>::PATH, describe(selection).await)
+}
+
+#[cfg(feature = "ssr")]
+async fn describe(selection: Selection) -> Result<SelectionView, AppError> {
     let search = expect_context::<explorer::web::search::LiveIndex>();
     let limit = expect_context::<std::sync::Arc<explorer::ChartService>>().settings().selection_max_repos;
-    let set = explorer::web::selection::resolve(&search, &selection.repos, &selection.orgs, limit)?;
+    let resolved = explorer::web::selection::resolve(&search, &selection.repos, &selection.orgs, limit)?;
     let index = search.current();
+    // Every id was checked against this index or the one before it.
     let entry = |id: i64| {
         index.repo(id).cloned().unwrap_or_else(|| RepoEntry { id, url: format!("repository {id}"), org: String::new() })
     };
     Ok(SelectionView {
-        orgs: selection.orgs.iter().map(|o| (o.clone(), index.org_repos(o).map_or(0, <[i64]>::len))).collect(),
-        picked: selection.repos.iter().map(|id| entry(*id)).collect(),
-        all: set.ids().iter().map(|id| entry(*id)).collect(),
+        picked: resolved.picked.iter().map(|id| entry(*id)).collect(),
+        all: resolved.set.ids().iter().map(|id| entry(*id)).collect(),
+        orgs: resolved.orgs,
     })
 }
 
@@ -54,18 +60,63 @@ pub async fn chart_data(
     controls: ChartControls,
     retry: bool,
 ) -> Result<ChartReply, AppError> {
+    ssr::with_status(
+        <ChartData as leptos::server_fn::ServerFn>::PATH,
+        chart_reply(chart, selection, controls, retry).await,
+    )
+}
+
+#[cfg(feature = "ssr")]
+async fn chart_reply(
+    chart: ChartId,
+    selection: Selection,
+    controls: ChartControls,
+    retry: bool,
+) -> Result<ChartReply, AppError> {
     let service = expect_context::<std::sync::Arc<explorer::ChartService>>();
     let search = expect_context::<explorer::web::search::LiveIndex>();
-    controls.check()?;
+    // The fields arrive as sent: the same ranges and selection checks as the JSON API's.
+    let controls = controls.checked_for(chart)?;
     let limit = service.settings().selection_max_repos;
-    let repos = explorer::web::selection::resolve(&search, &selection.repos, &selection.orgs, limit)?;
+    let repos = explorer::web::selection::resolve(&search, &selection.repos, &selection.orgs, limit)?.set;
     let mut controls = controls;
     controls.pick_repo_in(chart, repos.ids())?;
     // The service logged any raw cause with the cache key; the page gets the sentence. A
     // failed job is a state of the chart, answered like the others: an error answer would
     // be an HTTP error the browser reports for every failed chart.
     Ok(match retry {
-        true => service.retry(chart, &repos, &controls).await?,
-        false => service.chart(chart, &repos, &controls).await?,
+        true => service.retry(chart, &repos, &controls, ssr::client()).await?,
+        false => service.chart(chart, &repos, &controls, ssr::client()).await?,
     })
+}
+
+#[cfg(feature = "ssr")]
+mod ssr {
+    use charts::AppError;
+    use leptos::prelude::use_context;
+    use leptos::server_fn::http_export::{header::RETRY_AFTER, request::Parts, HeaderValue, StatusCode};
+
+    /// Answers an error with its kind's HTTP status, as the JSON API does (a server
+    /// function's error is a 500 otherwise): a bad request is a 400 at either door. Only
+    /// when the request is the call of the server function at `path`: called while a page
+    /// renders, its error is the page's to show, not the page's status.
+    pub fn with_status<T>(path: &str, result: Result<T, AppError>) -> Result<T, AppError> {
+        let Err(error) = &result else { return result };
+        let called = use_context::<Parts>().is_some_and(|parts| parts.uri.path() == path);
+        if let (true, Some(response)) = (called, use_context::<leptos_axum::ResponseOptions>()) {
+            response.set_status(StatusCode::from_u16(error.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR));
+            if let Some(seconds) = error.retry_after_secs() {
+                response.insert_header(RETRY_AFTER, HeaderValue::from(seconds));
+            }
+        }
+        result
+    }
+
+    /// The client the server's guards named for this request (a page render's server
+    /// calls count for the client that asked for the page).
+    pub fn client() -> explorer::web::admission::Client {
+        use_context::<Parts>()
+            .and_then(|parts| parts.extensions.get::<explorer::web::admission::Client>().copied())
+            .unwrap_or(explorer::web::admission::Client::INTERNAL)
+    }
 }

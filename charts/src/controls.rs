@@ -403,14 +403,9 @@ impl ChartControls {
             Control::WeightPrClosed,
         ] {
             if let Some(text) = get(control.param()) {
-                let value = control.parse_value_within(control.range_in(chart), text).ok_or_else(|| {
-                    let (low, high) = control.range_in(chart);
-                    ControlError(if control.in_tenths() {
-                        format!("{} must be a number from 0 to 1 in steps of 0.1 (got {text:?})", control.param())
-                    } else {
-                        format!("{} must be a whole number from {low} to {high} (got {text:?})", control.param())
-                    })
-                })?;
+                let value = control
+                    .parse_value_within(control.range_in(chart), text)
+                    .ok_or_else(|| out_of_range(control, chart, text))?;
                 controls.set_number(control, value);
             }
         }
@@ -440,6 +435,47 @@ impl ChartControls {
             self.repo = self.repo.within(repos)?;
         }
         Ok(())
+    }
+
+    /// The controls as `chart` reads them, each within the range the JSON API accepts, or
+    /// why not: what the server functions, which receive the fields as sent, check them by,
+    /// so both doors accept the same values.
+    pub fn checked_for(&self, chart: ChartId) -> Result<ChartControls, ControlError> {
+        let controls = self.relevant_to(chart);
+        for &control in chart.controls() {
+            match control {
+                Control::Interval if !chart.spec().intervals.contains(&controls.interval) => {
+                    let names: Vec<&str> = chart.spec().intervals.iter().map(|i| i.as_str()).collect();
+                    return Err(ControlError(format!(
+                        "interval must be {} for {} (got {:?})",
+                        names.join(", "),
+                        chart.slug(),
+                        controls.interval.as_str()
+                    )));
+                }
+                // The picked repo is checked against the selection, by `pick_repo_in`.
+                Control::Interval | Control::Repo => {}
+                choice if choice.is_choice() => {
+                    let choices = chart.spec().choices.len();
+                    if usize::from(controls.choice) >= choices {
+                        return Err(ControlError(format!(
+                            "{} must be one of the chart's {choices} choices (got choice {})",
+                            choice.param(),
+                            controls.choice
+                        )));
+                    }
+                }
+                number => {
+                    let (low, high) = number.range_in(chart);
+                    let value = controls.number(number);
+                    if !(low..=high).contains(&value) {
+                        return Err(out_of_range(number, chart, &number.format_value(value)));
+                    }
+                }
+            }
+        }
+        controls.check()?;
+        Ok(controls)
     }
 
     /// Rejects combinations no chart can draw.
@@ -585,6 +621,16 @@ impl ChartControls {
     }
 }
 
+/// Why `text` is no value of `control` on `chart`, naming the range.
+fn out_of_range(control: Control, chart: ChartId, text: &str) -> ControlError {
+    let (low, high) = control.range_in(chart);
+    ControlError(if control.in_tenths() {
+        format!("{} must be a number from 0 to 1 in steps of 0.1 (got {text:?})", control.param())
+    } else {
+        format!("{} must be a whole number from {low} to {high} (got {text:?})", control.param())
+    })
+}
+
 fn parse_date(param: &str, text: &str) -> Result<NaiveDate, ControlError> {
     NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
         .map_err(|_| ControlError(format!("{param} must be a date as YYYY-MM-DD (got {text:?})")))
@@ -725,6 +771,40 @@ mod tests {
         for pick in [RepoPick::First, RepoPick::Nothing, RepoPick::Repo(12)] {
             let json = serde_json::to_value(pick).unwrap();
             assert_eq!(serde_json::from_value::<RepoPick>(json).unwrap(), pick);
+        }
+    }
+
+    #[test]
+    fn fields_sent_as_they_are_get_the_ranges_the_parameters_get() {
+        let mut controls = ChartControls::for_chart(ChartId::PrStaleness);
+        controls.stale_days = 4_000_000;
+        let err = controls.checked_for(ChartId::PrStaleness).unwrap_err();
+        assert!(err.0.contains("stale_days must be a whole number from 1 to 120"), "{err}");
+        let mut controls = ChartControls::for_chart(ChartId::DriveRepeatContributions);
+        controls.contributions_required = 16;
+        assert!(controls.checked_for(ChartId::DriveRepeatContributions).is_err());
+        controls.contributions_required = 15;
+        assert_eq!(controls.checked_for(ChartId::DriveRepeatContributions).unwrap().contributions_required, 15);
+        // A field the chart does not read is reset, not refused.
+        let mut ignored = ChartControls::for_chart(ChartId::CommitsOverTime);
+        ignored.top_k = 0;
+        assert_eq!(
+            ignored.checked_for(ChartId::CommitsOverTime).unwrap(),
+            ChartControls::for_chart(ChartId::CommitsOverTime)
+        );
+        let mut choice = ChartControls::for_chart(ChartId::OrgActivity);
+        choice.choice = 200;
+        assert!(choice.checked_for(ChartId::OrgActivity).unwrap_err().0.contains("exclude"));
+        let mut weight = ChartControls::for_chart(ChartId::ProjectVelocity);
+        weight.weight_pr_merged = 11;
+        assert!(weight.checked_for(ChartId::ProjectVelocity).unwrap_err().0.contains("from 0 to 1 in steps of 0.1"));
+    }
+
+    #[test]
+    fn every_chart_accepts_its_defaults_and_what_its_parameters_give() {
+        for chart in crate::CHARTS.iter().map(|c| c.id) {
+            let defaults = ChartControls::for_chart(chart);
+            assert_eq!(defaults.checked_for(chart), Ok(defaults.relevant_to(chart)), "{}", chart.slug());
         }
     }
 

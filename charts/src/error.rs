@@ -30,6 +30,15 @@ pub enum AppError {
         #[serde(rename = "error")]
         message: String,
     },
+    /// Too much asked at once, by this client (`per_client`, HTTP 429) or of the whole fleet
+    /// (a full queue, a query that keeps failing: 503). Asking again after
+    /// `retry_after_secs` may work.
+    Busy {
+        #[serde(rename = "error")]
+        message: String,
+        retry_after_secs: u32,
+        per_client: bool,
+    },
     /// The work was tried and failed, such as a chart's query job. `retryable` when the
     /// cause is passing (a lost database connection), so that trying again may work.
     Failed {
@@ -52,6 +61,20 @@ impl AppError {
         AppError::Unavailable { message: message.into() }
     }
 
+    pub fn busy(message: impl Into<String>, retry_after: std::time::Duration, per_client: bool) -> Self {
+        // Whole seconds, rounded up: a wait of 0.2 s is "1 s", never "0 s".
+        let retry_after_secs = retry_after.as_millis().div_ceil(1000).clamp(1, u32::MAX as u128) as u32;
+        AppError::Busy { message: message.into(), retry_after_secs, per_client }
+    }
+
+    /// How long to wait before asking again, when the answer says.
+    pub fn retry_after_secs(&self) -> Option<u32> {
+        match self {
+            AppError::Busy { retry_after_secs, .. } => Some(*retry_after_secs),
+            _ => None,
+        }
+    }
+
     pub fn failed(message: impl Into<String>, retryable: bool) -> Self {
         AppError::Failed { message: message.into(), retryable }
     }
@@ -62,6 +85,7 @@ impl AppError {
             AppError::BadInput { message }
             | AppError::NotFound { message }
             | AppError::Unavailable { message }
+            | AppError::Busy { message, .. }
             | AppError::Failed { message, .. } => message,
         }
     }
@@ -72,6 +96,7 @@ impl AppError {
             AppError::BadInput { .. } => "bad_input",
             AppError::NotFound { .. } => "not_found",
             AppError::Unavailable { .. } => "unavailable",
+            AppError::Busy { .. } => "busy",
             AppError::Failed { .. } => "failed",
         }
     }
@@ -80,7 +105,7 @@ impl AppError {
     pub fn is_retryable(&self) -> bool {
         match self {
             AppError::BadInput { .. } | AppError::NotFound { .. } => false,
-            AppError::Unavailable { .. } => true,
+            AppError::Unavailable { .. } | AppError::Busy { .. } => true,
             AppError::Failed { retryable, .. } => *retryable,
         }
     }
@@ -90,6 +115,8 @@ impl AppError {
         match self {
             AppError::BadInput { .. } => 400,
             AppError::NotFound { .. } => 404,
+            AppError::Busy { per_client: true, .. } => 429,
+            AppError::Busy { per_client: false, .. } => 503,
             AppError::Unavailable { .. } | AppError::Failed { retryable: true, .. } => 503,
             AppError::Failed { retryable: false, .. } => 500,
         }
@@ -177,6 +204,20 @@ mod tests {
     #[test]
     fn display_is_the_sentence_alone() {
         assert_eq!(AppError::not_found("there is no chart \"pie\"").to_string(), "there is no chart \"pie\"");
+    }
+
+    #[test]
+    fn busy_answers_say_when_to_ask_again() {
+        let client = AppError::busy("too many new charts", std::time::Duration::from_millis(200), true);
+        assert_eq!((client.http_status(), client.retry_after_secs(), client.is_retryable()), (429, Some(1), true));
+        let fleet = AppError::busy("the queue is full", std::time::Duration::from_secs(30), false);
+        assert_eq!((fleet.http_status(), fleet.retry_after_secs()), (503, Some(30)));
+        let json = serde_json::to_value(&fleet).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({"kind": "busy", "error": "the queue is full", "retry_after_secs": 30, "per_client": false})
+        );
+        assert_eq!(serde_json::from_value::<AppError>(json).unwrap(), fleet);
     }
 
     #[cfg(feature = "server-fn")]

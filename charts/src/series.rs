@@ -95,11 +95,19 @@ pub(crate) fn csv(first: &str, rows: impl Iterator<Item = String>, series: &[Ser
     out
 }
 
+/// A text cell. One that a spreadsheet would run as a formula (it starts with `=`, `+`,
+/// `-`, `@`, a tab or a carriage return: names and domains come from anyone's commits) gets
+/// a leading `'`, which spreadsheets show as text; a cell holding a separator, quote or line
+/// break is quoted.
 pub(crate) fn csv_field(text: &str) -> String {
-    if text.contains([',', '"', '\n']) {
+    let text = match text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        true => format!("'{text}"),
+        false => text.to_owned(),
+    };
+    if text.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", text.replace('"', "\"\""))
     } else {
-        text.to_owned()
+        text
     }
 }
 
@@ -133,6 +141,18 @@ mod tests {
         assert_eq!(cut.periods, vec![d(2024, 1, 1), d(2024, 2, 1)]);
         assert_eq!(cut.series[0].values, vec![1, 1]);
         assert_eq!(ts.clone().within(Interval::Month, None, None), ts);
+    }
+
+    #[test]
+    fn csv_cells_cannot_run_as_formulas_or_break_rows() {
+        assert_eq!(csv_field("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
+        for (text, cell) in [("+1", "'+1"), ("-2+3", "'-2+3"), ("@SUM(A1)", "'@SUM(A1)"), ("\tx", "'\tx")] {
+            assert_eq!(csv_field(text), cell, "{text:?}");
+        }
+        assert_eq!(csv_field("a\rb"), "\"a\rb\"");
+        assert_eq!(csv_field("\r=1"), "\"'\r=1\"");
+        assert_eq!(csv_field("a,b"), "\"a,b\"");
+        assert_eq!(csv_field("example.org"), "example.org");
     }
 
     #[test]

@@ -35,17 +35,16 @@ impl RepoSet {
 
     /// Parses a comma-separated list such as `25480, 25481`.
     pub fn parse(text: &str) -> Result<Self, RepoSetError> {
-        let ids = text
-            .split(',')
-            .map(str::trim)
-            .filter(|part| !part.is_empty())
-            .map(|part| part.parse::<i64>().map_err(|_| RepoSetError::NotAnId(part.to_owned())))
-            .collect::<Result<Vec<_>, _>>()?;
-        RepoSet::new(ids)
+        RepoSet::new(crate::web::selection::parse_ids(text)?)
     }
 
     pub fn ids(&self) -> &[i64] {
         &self.0
+    }
+
+    /// Whether the set holds `id` (a repo picked among the selection must be one of it).
+    pub fn contains(&self, id: i64) -> bool {
+        self.0.binary_search(&id).is_ok()
     }
 }
 

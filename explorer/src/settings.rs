@@ -48,6 +48,53 @@ pub struct Settings {
     pub selection_max_repos: usize,
     /// What the page shows when its URL names no selection: `org:NAME` and repo ids, comma-separated.
     pub default_selection: String,
+    /// What one anonymous client may ask of the web tier.
+    pub web_limits: WebLimits,
+    /// How long a failure for a passing cause (a lost connection) stands before a request
+    /// runs the job again; at least the retry hold.
+    pub transient_failure_ttl: Duration,
+    /// The hold on retries after a key's second failure in a row; it doubles with each
+    /// further one, up to `failure_hold_max`.
+    pub failure_hold_base: Duration,
+    pub failure_hold_max: Duration,
+}
+
+/// The web tier's bounds on what a client may hold or ask for.
+#[derive(Clone, Debug, PartialEq)]
+pub struct WebLimits {
+    /// The longest a request may take, body included, before it is answered 408.
+    pub request_timeout: Duration,
+    /// How long a connection may take to send a request's headers (and how long it may sit
+    /// idle between requests) before it is closed.
+    pub header_read_timeout: Duration,
+    /// Requests served at once by one replica; more are answered 503 at once.
+    pub max_concurrent_requests: usize,
+    /// The largest request body accepted (server functions post their arguments).
+    pub max_body_bytes: usize,
+    /// Requests that queue a new job one client may make per minute, after a burst of
+    /// `job_burst_per_client` (a page of a new selection queues one job per query).
+    pub jobs_per_client_per_minute: u32,
+    pub job_burst_per_client: u32,
+    /// The header a trusted proxy in front sets to the client's address (`x-forwarded-for`:
+    /// its last entry); without it, the peer address is the client.
+    pub trusted_proxy_header: Option<String>,
+    /// Jobs waiting across the fleet past which new work is refused (503, Retry-After).
+    pub queue_max_waiting: u64,
+}
+
+impl WebLimits {
+    fn from_lookup(lookup: &impl Fn(&str) -> Option<String>) -> Result<Self, SettingsError> {
+        Ok(WebLimits {
+            request_timeout: Duration::from_secs(positive(lookup, "REQUEST_TIMEOUT_SECS", 30)?),
+            header_read_timeout: Duration::from_millis(positive(lookup, "HEADER_READ_TIMEOUT_MS", 10_000)?),
+            max_concurrent_requests: positive(lookup, "MAX_CONCURRENT_REQUESTS", 512)?.min(1 << 20) as usize,
+            max_body_bytes: positive(lookup, "MAX_BODY_BYTES", 256 << 10)?.min(1 << 30) as usize,
+            jobs_per_client_per_minute: positive(lookup, "JOBS_PER_CLIENT_PER_MINUTE", 60)?.min(1 << 20) as u32,
+            job_burst_per_client: positive(lookup, "JOB_BURST_PER_CLIENT", 120)?.min(1 << 20) as u32,
+            trusted_proxy_header: lookup("TRUSTED_PROXY_HEADER").map(|h| h.trim().to_ascii_lowercase()),
+            queue_max_waiting: positive(lookup, "QUEUE_MAX_WAITING", 1_000)?,
+        })
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -83,6 +130,10 @@ impl Settings {
             selection_max_repos: positive(&lookup, "SELECTION_MAX_REPOS", 1_000)?.min(crate::repos::MAX_REPOS as u64)
                 as usize,
             default_selection: text("DEFAULT_SELECTION", ""),
+            web_limits: WebLimits::from_lookup(&lookup)?,
+            transient_failure_ttl: Duration::from_secs(positive(&lookup, "TRANSIENT_FAILURE_SECS", 10)?),
+            failure_hold_base: Duration::from_secs(positive(&lookup, "FAILURE_HOLD_BASE_SECS", 10)?),
+            failure_hold_max: Duration::from_secs(positive(&lookup, "FAILURE_HOLD_MAX_SECS", 600)?),
             worker_metrics_addr: match lookup("WORKER_METRICS_ADDR") {
                 None => None,
                 Some(value) => Some(address("WORKER_METRICS_ADDR", value)?),
@@ -101,6 +152,11 @@ impl Settings {
     /// and a new request enqueues the job again.
     pub fn pending_ttl(&self) -> Duration {
         self.statement_timeout + Duration::from_secs(5 * 60)
+    }
+
+    /// The hold on retries after a key's `failures`-th failure in a row.
+    pub fn retry_hold(&self, failures: u32) -> Duration {
+        crate::store::failures::retry_hold(failures, self.failure_hold_base, self.failure_hold_max)
     }
 }
 
@@ -122,18 +178,33 @@ fn positive(lookup: &impl Fn(&str) -> Option<String>, name: &'static str, defaul
     }
 }
 
-/// The URL with any password replaced, for logs.
+/// The URL with any password replaced, for logs: the one before the host
+/// (`postgres://app:secret@db/augur`) and any `password=` in the query string
+/// (`postgres://db/augur?user=app&password=secret`).
 pub fn redact_url(url: &str) -> String {
-    match (url.find("://"), url.rfind('@')) {
+    let (base, query) = match url.split_once('?') {
+        Some((base, query)) => (base, Some(query)),
+        None => (url, None),
+    };
+    let base = match (base.find("://"), base.rfind('@')) {
         (Some(scheme_end), Some(at)) if at > scheme_end => {
-            let credentials = &url[scheme_end + 3..at];
+            let credentials = &base[scheme_end + 3..at];
             match credentials.split_once(':') {
-                Some((user, _)) => format!("{}{}:***{}", &url[..scheme_end + 3], user, &url[at..]),
-                None => url.to_owned(),
+                Some((user, _)) => format!("{}{}:***{}", &base[..scheme_end + 3], user, &base[at..]),
+                None => base.to_owned(),
             }
         }
-        _ => url.to_owned(),
-    }
+        _ => base.to_owned(),
+    };
+    let Some(query) = query else { return base };
+    let pairs: Vec<String> = query
+        .split('&')
+        .map(|pair| match pair.split_once('=') {
+            Some((name, _)) if name.eq_ignore_ascii_case("password") => format!("{name}=***"),
+            _ => pair.to_owned(),
+        })
+        .collect();
+    format!("{base}?{}", pairs.join("&"))
 }
 
 impl fmt::Debug for Settings {
@@ -158,6 +229,10 @@ impl fmt::Debug for Settings {
             .field("search_refresh", &self.search_refresh)
             .field("selection_max_repos", &self.selection_max_repos)
             .field("default_selection", &self.default_selection)
+            .field("web_limits", &self.web_limits)
+            .field("transient_failure_ttl", &self.transient_failure_ttl)
+            .field("failure_hold_base", &self.failure_hold_base)
+            .field("failure_hold_max", &self.failure_hold_max)
             .finish()
     }
 }
@@ -206,5 +281,13 @@ mod tests {
         let shown = format!("{s:?}");
         assert!(!shown.contains("hunter2"), "{shown}");
         assert!(shown.contains("postgres://app:***@db/augur"), "{shown}");
+    }
+
+    #[test]
+    fn passwords_in_query_strings_never_reach_logs() {
+        let url = "postgres://db/augur?user=app&Password=hunter2&sslmode=require";
+        assert_eq!(redact_url(url), "postgres://db/augur?user=app&Password=***&sslmode=require");
+        assert_eq!(redact_url("redis://:s3cret@cache:6379/0?password=again"), "redis://:***@cache:6379/0?password=***");
+        assert_eq!(redact_url("redis://cache:6379/"), "redis://cache:6379/");
     }
 }

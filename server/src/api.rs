@@ -7,12 +7,13 @@ use axum::{
     http::{header, HeaderValue, StatusCode},
     response::{IntoResponse, Response},
     routing::{get, post},
-    Json, Router,
+    Extension, Json, Router,
 };
 use charts::{
     chart_svg, AppError, ChartControls, ChartId, ChartReply, Drawing, BOTS_PARAM, CHARTS, FROM_PARAM, PAGES, TO_PARAM,
 };
 use explorer::{
+    web::admission::Client,
     web::search::LiveIndex,
     web::selection::{self, SelectionError},
     ChartAnswer, ChartService, RepoSet,
@@ -46,7 +47,11 @@ struct ApiError(AppError);
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        (status_of(&self.0), Json(self.0)).into_response()
+        let mut response = (status_of(&self.0), Json(&self.0)).into_response();
+        if let Some(seconds) = self.0.retry_after_secs() {
+            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+        }
+        response
     }
 }
 
@@ -77,10 +82,11 @@ fn parse(
             known.join(", ")
         )));
     }
-    let repos = selected(params, search, limit)?;
+    // The cheap checks first; the selection, which reads the index, then the picked repo,
+    // which must be one of it.
     let mut controls = ChartControls::from_params(chart, |name| params.get(name).map(String::as_str))
+        .and_then(|controls| controls.checked_for(chart))
         .map_err(|e| bad_request(e.to_string()))?;
-    controls.pick_repo_in(chart, repos.ids()).map_err(|e| bad_request(e.to_string()))?;
     let format = match params.get("format").map(String::as_str) {
         None | Some("json") => Format::Json,
         Some("csv") => Format::Csv,
@@ -88,44 +94,57 @@ fn parse(
         Some("png") => Format::Png,
         Some(other) => return Err(bad_request(format!("format must be json, csv, svg or png (got {other:?})"))),
     };
+    let repos = selected(params, search, limit)?;
+    controls.pick_repo_in(chart, repos.ids()).map_err(|e| bad_request(e.to_string()))?;
     Ok((chart, repos, controls, format))
 }
 
 /// `repos=ID,ID` ∪ every repo of `orgs=NAME,NAME`.
 fn selected(params: &HashMap<String, String>, search: &LiveIndex, limit: usize) -> Result<RepoSet, ApiError> {
     let ids = match params.get("repos").map(|t| t.trim()).filter(|t| !t.is_empty()) {
-        Some(text) => RepoSet::parse(text).map_err(|e| bad_request(e.to_string()))?.ids().to_vec(),
+        Some(text) => selection::parse_ids(text).map_err(|e| bad_request(e.to_string()))?,
         None => Vec::new(),
     };
     let orgs = params.get("orgs").map(|t| selection::split_names(t)).unwrap_or_default();
-    selection::resolve(search, &ids, &orgs, limit).map_err(|e| match e {
-        SelectionError::Empty => bad_request("no repositories given: pass repos=ID,ID,... or orgs=NAME,...".into()),
-        e => ApiError(e.into()),
-    })
+    match selection::resolve(search, &ids, &orgs, limit) {
+        Ok(resolved) => Ok(resolved.set),
+        Err(SelectionError::Empty) => {
+            Err(bad_request("no repositories given: pass repos=ID,ID,... or orgs=NAME,...".into()))
+        }
+        Err(e) => Err(ApiError(e.into())),
+    }
 }
 
 async fn chart(
     State(charts): State<Arc<ChartService>>,
     State(search): State<LiveIndex>,
+    client: Option<Extension<Client>>,
     Path(slug): Path<String>,
     Query(params): Query<HashMap<String, String>>,
 ) -> Response {
-    answer(&charts, &search, slug, params, false).await
+    answer(&charts, &search, client_of(client), slug, params, false).await
+}
+
+/// The client the guards named, or an in-process caller's.
+fn client_of(client: Option<Extension<Client>>) -> Client {
+    client.map_or(Client::INTERNAL, |Extension(client)| client)
 }
 
 /// `POST /api/v1/charts/<chart-id>/retry?repos=...`: forget a failure and queue the job again.
 async fn retry(
     State(charts): State<Arc<ChartService>>,
     State(search): State<LiveIndex>,
+    client: Option<Extension<Client>>,
     Path(slug): Path<String>,
     Query(params): Query<HashMap<String, String>>,
 ) -> Response {
-    answer(&charts, &search, slug, params, true).await
+    answer(&charts, &search, client_of(client), slug, params, true).await
 }
 
 async fn answer(
     charts: &ChartService,
     search: &LiveIndex,
+    client: Client,
     slug: String,
     params: HashMap<String, String>,
     retry: bool,
@@ -135,9 +154,9 @@ async fn answer(
         Err(error) => return error.into_response(),
     };
     let answer = if retry {
-        charts.retry(chart, &repos, &controls).await.map(ChartAnswer::Other)
+        charts.retry(chart, &repos, &controls, client).await.map(ChartAnswer::Other)
     } else {
-        charts.answer(chart, &repos, &controls).await
+        charts.answer(chart, &repos, &controls, client).await
     };
     let reply = match answer {
         // A cached drawing is sent as stored, without parsing it.

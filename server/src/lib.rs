@@ -3,8 +3,10 @@
 
 mod api;
 mod default_selection;
+mod guard;
 mod internal;
 mod png;
+mod slow_clients;
 
 use std::{
     future::{Future, IntoFuture},
@@ -63,6 +65,7 @@ pub struct Application {
     draining: Draining,
     drain_delay: Duration,
     shutdown_grace: Duration,
+    header_read_timeout: Duration,
     search_refresh: tokio::task::JoinHandle<()>,
 }
 
@@ -77,10 +80,11 @@ impl Application {
             .context("the DATABASE_URL is not a valid PostgreSQL URL")?;
         let addr: SocketAddr = leptos_options.site_addr;
         let search = LiveIndex::new();
-        let search_refresh = search.clone().spawn_refresh(db, settings.search_refresh);
+        let search_refresh = search.clone().start_refresh(db, settings.search_refresh).await;
         let (metrics_addr, drain_delay, shutdown_grace) =
             (settings.metrics_addr, settings.web_drain_delay, settings.web_shutdown_grace);
         let draining = Draining::default();
+        let header_read_timeout = settings.web_limits.header_read_timeout;
         let state = AppState {
             leptos_options,
             charts: Arc::new(ChartService::new(cache, jobs, settings).with_repo_names(search.clone())),
@@ -104,6 +108,7 @@ impl Application {
             draining,
             drain_delay,
             shutdown_grace,
+            header_read_timeout,
             search_refresh,
         })
     }
@@ -126,7 +131,16 @@ impl Application {
     /// and the requests in flight get `WEB_SHUTDOWN_GRACE_SECS` to finish; past it they are
     /// dropped and this returns.
     pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
-        let Application { listener, router, internal, draining, drain_delay, shutdown_grace, search_refresh } = self;
+        let Application {
+            listener,
+            router,
+            internal,
+            draining,
+            drain_delay,
+            shutdown_grace,
+            header_read_timeout,
+            search_refresh,
+        } = self;
         let (closed_tx, mut closed) = tokio::sync::watch::channel(false);
         let stop_accepting = async move {
             shutdown.await;
@@ -137,7 +151,10 @@ impl Application {
             let _ = closed_tx.send(true);
         };
         let internal = internal.map(|(listener, router)| tokio::spawn(axum::serve(listener, router).into_future()));
-        let served = axum::serve(listener, router).with_graceful_shutdown(stop_accepting);
+        // Headers read within a deadline; peer addresses reach the handlers, for the per-client limits.
+        let listener = slow_clients::HeadDeadlineListener::new(listener, header_read_timeout);
+        let served = axum::serve(listener, router.into_make_service_with_connect_info::<slow_clients::ClientAddr>())
+            .with_graceful_shutdown(stop_accepting);
         let outcome = tokio::select! {
             served = served => served.context("the web server stopped with an error"),
             _ = async {
@@ -166,6 +183,7 @@ fn router(state: AppState) -> Router {
         move || {
             provide_context(state.charts.clone());
             provide_context(state.search.clone());
+            guard::page_policy();
         }
     };
     let app_shell = {
@@ -173,16 +191,18 @@ fn router(state: AppState) -> Router {
         move || shell(options.clone())
     };
     let default_page = default_selection::target(&state.charts.settings().default_selection);
-    Router::new()
+    let limits = state.charts.settings().web_limits.clone();
+    let router = Router::new()
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
         .nest("/api/v1", api::routes())
         .leptos_routes_with_context(&state, routes, context, app_shell)
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(guard::page_policy, shell))
         .layer(axum::middleware::from_fn_with_state(default_page, default_selection::redirect))
         .layer(axum::middleware::from_fn_with_state(state.draining.clone(), close_when_draining))
         .layer(CompressionLayer::new())
-        .with_state(state)
+        .with_state(state);
+    guard::protect(router, &limits)
 }
 
 /// While draining, every answer asks its client to close the connection: a balancer's pooled

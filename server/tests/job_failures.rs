@@ -11,6 +11,7 @@ use support::TestEnv;
 #[tokio::test]
 async fn a_query_error_fails_at_once_without_retries() {
     let mut env = TestEnv::new().await;
+    support::load_commit_fixture(&mut env.db().await).await;
     // An Augur without the commits table: retrying cannot help.
     sqlx::raw_sql("DROP TABLE augur_data.commits CASCADE").execute(&mut env.db().await).await.unwrap();
     let base = env.start_server().await;
@@ -33,13 +34,15 @@ async fn a_query_error_fails_at_once_without_retries() {
 async fn an_unreachable_augur_is_retried_then_reported() {
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let mut env = TestEnv::with(|name| match name {
-        "DATABASE_URL" => Some(format!("postgres://postgres@127.0.0.1:{port}/augur")),
         "JOB_ATTEMPTS" => Some("3".to_owned()),
         "JOB_RETRY_BASE_MS" => Some("50".to_owned()),
         _ => None,
     })
     .await;
+    // The web tier knows the repos; the worker's Augur is unreachable.
+    support::load_commit_fixture(&mut env.db().await).await;
     let base = env.start_server().await;
+    env.use_worker_database(format!("postgres://postgres@127.0.0.1:{port}/augur"));
     let client = reqwest::Client::new();
 
     let response = env.get_after_jobs(&client, &format!("{base}/api/v1/charts/commits-over-time?repos=10")).await;

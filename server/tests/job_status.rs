@@ -19,6 +19,7 @@ async fn get(client: &reqwest::Client, url: &str) -> Value {
 #[tokio::test]
 async fn queued_charts_report_their_place_in_line() {
     let mut env = TestEnv::new().await;
+    load_commit_fixture(&mut env.db().await).await;
     let base = env.start_server().await;
     let client = reqwest::Client::new();
     let urls: Vec<String> = ["10", "11", "10,11"]

@@ -68,7 +68,12 @@ async fn a_repo_added_to_augur_is_found_after_the_refresh_without_a_restart() {
 
 #[tokio::test]
 async fn an_org_selects_all_its_repos_up_to_the_limit() {
-    let mut env = TestEnv::with(|name| (name == "SELECTION_MAX_REPOS").then(|| "2".to_owned())).await;
+    let mut env = TestEnv::with(|name| match name {
+        "SELECTION_MAX_REPOS" => Some("2".to_owned()),
+        "SEARCH_REFRESH_SECS" => Some("1".to_owned()),
+        _ => None,
+    })
+    .await;
     load_commit_fixture(&mut env.db().await).await;
     let base = env.start_server().await;
     let client = reqwest::Client::new();
@@ -84,6 +89,8 @@ async fn an_org_selects_all_its_repos_up_to_the_limit() {
     assert_eq!(by_org["computed_at"], by_ids["computed_at"]);
 
     add_repo(&mut env.db().await, 12, "grimoirelab").await;
+    // A repo id is checked against the index: wait for the refresh to know it.
+    until_found(&client, &base, "q=grimoire", "https://github.com/chaoss/grimoirelab").await;
     let too_many = client.get(chart("orgs=chaoss&repos=12")).send().await.unwrap();
     assert_eq!(too_many.status(), 400);
     let body: Value = too_many.json().await.unwrap();

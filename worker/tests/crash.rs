@@ -87,7 +87,15 @@ async fn wait_for(
 ) -> ChartReply {
     let started = Instant::now();
     loop {
-        let reply = service.chart(ChartId::CommitsOverTime, repos, &ChartControls::default()).await.unwrap();
+        let reply = service
+            .chart(
+                ChartId::CommitsOverTime,
+                repos,
+                &ChartControls::default(),
+                explorer::web::admission::Client::INTERNAL,
+            )
+            .await
+            .unwrap();
         if done(&reply) {
             return reply;
         }
@@ -174,14 +182,23 @@ async fn sigterm_stops_taking_jobs_and_finishes_the_one_in_flight() {
     worker.log_line("taking no new jobs", Duration::from_secs(10)).await;
     // A job queued after the worker stopped taking jobs is left for other workers.
     let other = RepoSet::new([11]).unwrap();
-    service.chart(ChartId::CommitsOverTime, &other, &ChartControls::default()).await.unwrap();
+    service
+        .chart(ChartId::CommitsOverTime, &other, &ChartControls::default(), explorer::web::admission::Client::INTERNAL)
+        .await
+        .unwrap();
     sqlx::raw_sql("ROLLBACK").execute(&mut augur).await.unwrap();
 
     let status = worker.exit_status(Duration::from_secs(30)).await;
     assert!(status.success(), "{status}");
-    let reply = service.chart(ChartId::CommitsOverTime, &repos, &ChartControls::default()).await.unwrap();
+    let reply = service
+        .chart(ChartId::CommitsOverTime, &repos, &ChartControls::default(), explorer::web::admission::Client::INTERNAL)
+        .await
+        .unwrap();
     assert!(matches!(reply, ChartReply::Ready { .. }), "the in-flight job finished: {reply:?}");
-    let reply = service.chart(ChartId::CommitsOverTime, &other, &ChartControls::default()).await.unwrap();
+    let reply = service
+        .chart(ChartId::CommitsOverTime, &other, &ChartControls::default(), explorer::web::admission::Client::INTERNAL)
+        .await
+        .unwrap();
     assert!(reply.is_pending(), "the later job waits for another worker: {reply:?}");
     assert_eq!(cache.counted(Counter::Runs(Query::of::<Commits>())).await.unwrap(), 1);
     db.drop().await;

@@ -311,6 +311,13 @@ fn ChartBody(
             </div>
         }
         .into_any(),
+        Err(AppError::Busy { message, retry_after_secs, .. }) => view! {
+            <div class="status error" data-state="busy" role="alert">
+                <p>{format!("This chart cannot be queued right now: {message}. Try again in {retry_after_secs} s.")}</p>
+                <RetryButton retry />
+            </div>
+        }
+        .into_any(),
         // Asking again unchanged gets the same answer: no button, the message says what to change.
         Err(AppError::BadInput { message }) => view! {
             <p class="status error" data-state="bad-input" role="alert">

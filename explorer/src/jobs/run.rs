@@ -31,6 +31,9 @@ pub enum JobError {
     Query(#[from] sqlx::Error),
     #[error("the job took longer than its {} s limit", .0.as_secs())]
     TimedOut(Duration),
+    /// A bug: the job's code panicked. The worker and its other jobs carry on.
+    #[error("the job failed on the worker")]
+    Panicked(String),
     #[error("the result is {} bytes, more than the {} bytes a result may take (RESULT_MAX_BYTES); select fewer repositories", .size, .limit)]
     TooLarge { size: u64, limit: u64 },
 }
@@ -57,18 +60,28 @@ pub async fn run(job: QueryJob, job_id: &str, ctx: &JobContext) -> Result<(), Jo
         ctx.cache.set_status(&key, &running, ctx.settings.pending_ttl()).await?;
 
         let started = std::time::Instant::now();
-        let Computed { bytes, computed_at, queried_rows, query_time } = match compute(&job, ctx).await {
+        let Computed { bytes, computed_at, queried_rows, query_time } = match contain_panics(compute(&job, ctx)).await {
             Ok(computed) => computed,
             Err(JobError::Cache(error)) => return Err(JobError::Cache(error)),
             Err(error) => {
                 // The raw error, SQL text and all, is for the log; the page gets `describe`'s sentence.
-                warn!(%error, "job failed");
+                match &error {
+                    JobError::Panicked(said) => tracing::error!(panic = %said, "job panicked"),
+                    error => warn!(%error, "job failed"),
+                }
                 METRICS.job_failed(job.query.name());
-                let failed = match &error {
-                    JobError::Query(e) => JobStatus::Failed { reason: describe(e), retryable: is_transient(e) },
-                    other => JobStatus::Failed { reason: other.to_string(), retryable: false },
+                let (reason, retryable) = match &error {
+                    JobError::Query(e) => (describe(e), is_transient(e)),
+                    other => (other.to_string(), false),
                 };
-                ctx.cache.set_status(&key, &failed, ctx.settings.pending_ttl()).await?;
+                // A passing cause stands for seconds, then a request runs the job again; a
+                // lasting one until its status expires or a retry. Either way a key that
+                // keeps failing is held longer and longer.
+                let (failures, hold) = ctx.cache.record_failure(&key, |n| ctx.settings.retry_hold(n)).await?;
+                let stands = if retryable { ctx.settings.transient_failure_ttl } else { ctx.settings.pending_ttl() };
+                let failed = JobStatus::Failed { reason, retryable };
+                ctx.cache.set_status(&key, &failed, stands.max(hold)).await?;
+                info!(failures, hold_secs = hold.as_secs(), "failure recorded");
                 return Err(error);
             }
         };
@@ -77,6 +90,7 @@ pub async fn run(job: QueryJob, job_id: &str, ctx: &JobContext) -> Result<(), Jo
         let ttl = ctx.settings.result_ttl.saturating_sub(age).max(Duration::from_secs(1));
         ctx.cache.put_result(&key, &bytes, ttl).await?;
         ctx.cache.index_result(&key, job.query, job.repos.ids(), ttl).await?;
+        ctx.cache.forget_failures(&key).await?;
         METRICS.job_done(job.query.name(), started.elapsed());
         let queue_wait = Duration::from_millis((started_at_ms - enqueued_at_ms).max(0) as u64);
         ctx.cache.record_job(queue_wait, query_time, started.elapsed()).await?;
@@ -91,6 +105,23 @@ pub async fn run(job: QueryJob, job_id: &str, ctx: &JobContext) -> Result<(), Jo
             span.in_scope(|| warn!(%error, "the cache is unavailable; the job will run again"));
         }
     })
+}
+
+/// `work`'s outcome, or a panic inside it as [`JobError::Panicked`] with what it said, so
+/// that it ends as the chart's Failed status instead of a lost job and a stuck worker.
+async fn contain_panics<T>(work: impl std::future::Future<Output = Result<T, JobError>>) -> Result<T, JobError> {
+    use futures::FutureExt;
+    match std::panic::AssertUnwindSafe(work).catch_unwind().await {
+        Ok(outcome) => outcome,
+        Err(panic) => {
+            let said = panic
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| panic.downcast_ref::<&str>().map(|s| (*s).to_owned()))
+                .unwrap_or_default();
+            Err(JobError::Panicked(said))
+        }
+    }
 }
 
 /// A selection's result, encoded, as of its oldest part, and what its SQL did.
@@ -286,6 +317,15 @@ fn is_transient(error: &sqlx::Error) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test]
+    async fn a_panic_in_a_job_becomes_an_error_with_a_sentence() {
+        let outcome: Result<(), JobError> = contain_panics(async { panic!("index out of bounds") }).await;
+        let error = outcome.unwrap_err();
+        assert!(matches!(&error, JobError::Panicked(said) if said == "index out of bounds"), "{error:?}");
+        assert_eq!(error.to_string(), "the job failed on the worker");
+        assert_eq!(contain_panics(async { Ok::<_, JobError>(3) }).await.unwrap(), 3);
+    }
 
     #[test]
     fn retry_delays_grow_within_their_bounds_and_vary() {

@@ -6,6 +6,7 @@
 pub mod codec;
 mod counters;
 pub mod encoder;
+pub mod failures;
 pub mod key;
 mod results;
 mod status;

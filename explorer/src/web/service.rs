@@ -11,7 +11,9 @@ use crate::{
     store::codec::CachedResult,
     store::{elapsed_since, now_ms, JobStatus},
     store::{CacheError, Counter},
-    viz, Cache, Query, RepoSet, ResultKey, Settings,
+    viz,
+    web::admission::{Admission, Client, Refusal},
+    Cache, Query, RepoSet, ResultKey, Settings,
 };
 
 /// What the web tier does for a chart: answer from the cache, or make sure exactly one
@@ -23,6 +25,8 @@ pub struct ChartService {
     settings: Settings,
     /// Names the repositories of charts that draw one point per repository.
     repos: Option<crate::web::search::LiveIndex>,
+    /// Who may queue new jobs; shared by the clones.
+    admission: std::sync::Arc<Admission>,
 }
 
 /// A dependency of the web tier is down. The message is for users; the raw cause goes to
@@ -33,6 +37,16 @@ pub enum ServiceError {
     CacheUnavailable(#[from] CacheError),
     #[error("the job queue is unavailable")]
     QueueUnavailable(String),
+    /// New work refused (a client over its allowance, a full queue, a query that keeps
+    /// failing): not a fault, so not logged as one.
+    #[error("new work refused: {0:?}")]
+    Refused(Refusal),
+}
+
+impl From<Refusal> for ServiceError {
+    fn from(refusal: Refusal) -> Self {
+        ServiceError::Refused(refusal)
+    }
 }
 
 impl ServiceError {
@@ -41,19 +55,28 @@ impl ServiceError {
         match self {
             ServiceError::CacheUnavailable(error) => error.to_string(),
             ServiceError::QueueUnavailable(error) => error.clone(),
+            ServiceError::Refused(refusal) => format!("{refusal:?}"),
         }
     }
 }
 
 impl From<ServiceError> for AppError {
     fn from(error: ServiceError) -> Self {
-        AppError::unavailable(error.to_string())
+        match error {
+            ServiceError::Refused(refusal) => refusal.into(),
+            // Redis at its maxmemory with noeviction: reads work, writes do not.
+            ServiceError::CacheUnavailable(error) if error.code() == Some("OOM") => {
+                AppError::unavailable("the cache is full: charts already computed still load, new ones must wait")
+            }
+            error => AppError::unavailable(error.to_string()),
+        }
     }
 }
 
 impl ChartService {
     pub fn new(cache: Cache, jobs: JobQueue, settings: Settings) -> Self {
-        ChartService { cache, jobs, settings, repos: None }
+        let admission = std::sync::Arc::new(Admission::new(&settings.web_limits));
+        ChartService { cache, jobs, settings, repos: None, admission }
     }
 
     /// Labels scatter points owner/name from this index (else "repository <id>").
@@ -86,17 +109,20 @@ impl ChartService {
         chart: ChartId,
         repos: &RepoSet,
         controls: &ChartControls,
+        client: Client,
     ) -> Result<ChartReply, ServiceError> {
-        Ok(self.answer(chart, repos, controls).await?.into_reply())
+        Ok(self.answer(chart, repos, controls, client).await?.into_reply())
     }
 
     /// A chart's answer; ready data comes as the JSON the API sends, straight from the
-    /// cache when this drawing was asked for before.
+    /// cache when this drawing was asked for before. A new job is queued only if `client`
+    /// and the fleet's queue have room for it.
     pub async fn answer(
         &self,
         chart: ChartId,
         repos: &RepoSet,
         controls: &ChartControls,
+        client: Client,
     ) -> Result<ChartAnswer, ServiceError> {
         let query = viz::query_for(chart);
         let key = ResultKey::new(query, repos);
@@ -123,14 +149,18 @@ impl ChartService {
                     return Ok(ChartAnswer::Other(reply));
                 }
                 let json = serde_json::to_string(&reply).expect("chart data serialises");
-                self.cache.put_chart_json(&key, &field, &json).await?;
+                // The answer is computed: a failed write (Redis full, say) costs the next
+                // request a redraw, not this one its answer.
+                if let Err(error) = self.cache.put_chart_json(&key, &field, &json).await {
+                    warn!(%error, "could not cache the drawing; answering without");
+                }
                 return Ok(ChartAnswer::Ready(json));
             }
             METRICS.cache_missed(chart.slug());
             let job = QueryJob { query, repos: repos.clone() };
             let reply = match self.cache.status(&key).await? {
                 Some(status) => self.follow(status, job, &key).await?,
-                None => self.enqueue(job, &key).await?,
+                None => self.enqueue(job, &key, client).await?,
             };
             Ok(ChartAnswer::Other(reply))
         })
@@ -166,8 +196,14 @@ impl ChartService {
         let age = (Utc::now() - computed_at).to_std().unwrap_or_default();
         let ttl = self.settings.result_ttl.saturating_sub(age);
         if !ttl.is_zero() {
-            self.cache.put_result(key, &bytes, ttl).await?;
-            self.cache.index_result(key, query, repos.ids(), ttl).await?;
+            // As for drawings: the parts still answer the next request if this write fails.
+            let stored = match self.cache.put_result(key, &bytes, ttl).await {
+                Ok(()) => self.cache.index_result(key, query, repos.ids(), ttl).await,
+                Err(error) => Err(error),
+            };
+            if let Err(error) = stored {
+                warn!(%error, "could not cache the assembled result; answering without");
+            }
         }
         Ok(Some(entry))
     }
@@ -198,23 +234,29 @@ impl ChartService {
 
     /// Asks again for a chart whose job failed: the failure is forgotten and the job queued
     /// anew. For a chart in any other state this is the same as asking for it.
+    /// A query that failed twice or more in a row is held a while (doubling with each
+    /// failure) before a retry may run it again.
     pub async fn retry(
         &self,
         chart: ChartId,
         repos: &RepoSet,
         controls: &ChartControls,
+        client: Client,
     ) -> Result<ChartReply, ServiceError> {
         let key = ResultKey::new(viz::query_for(chart), repos);
         let span = tracing::info_span!("retry", chart = chart.slug(), %key);
         logged(span, async {
             if let Some(JobStatus::Failed { .. }) = self.cache.status(&key).await? {
+                if let Some((failures, retry_after)) = self.cache.retry_held(&key).await? {
+                    return Err(Refusal::Failing { failures, retry_after }.into());
+                }
                 info!("retry requested");
                 self.cache.clear_status(&key).await?;
             }
             Ok(())
         })
         .await?;
-        self.chart(chart, repos, controls).await
+        self.chart(chart, repos, controls, client).await
     }
 
     /// Reports a pending job, and puts it back on the queue if the queue lost it.
@@ -239,7 +281,7 @@ impl ChartService {
         })
     }
 
-    async fn enqueue(&self, job: QueryJob, key: &ResultKey) -> Result<ChartReply, ServiceError> {
+    async fn enqueue(&self, job: QueryJob, key: &ResultKey, client: Client) -> Result<ChartReply, ServiceError> {
         let id = new_job_id(key);
         let status = JobStatus::Queued { enqueued_at_ms: now_ms(), job: id.clone() };
         if !self.cache.claim(key, &status, self.settings.pending_ttl()).await? {
@@ -255,8 +297,25 @@ impl ChartService {
             self.cache.clear_status(key).await?;
             return Ok(ChartReply::Queued { elapsed_ms: 0, position: None });
         }
+        // Only the request that won the claim is charged: a hundred identical requests are
+        // one new job. Refused, it gives the claim back.
+        if let Err(refusal) = self.admit(client).await? {
+            self.cache.clear_status(key).await?;
+            return Err(refusal.into());
+        }
         self.push(job, key, id).await?;
         Ok(ChartReply::Queued { elapsed_ms: 0, position: None })
+    }
+
+    /// Whether `client` and the fleet's queue have room for one more job: the cheap, local
+    /// check first, then the queue's depth. Concurrent requests may each see room for one
+    /// more, so the queue can pass its cap by the enqueues in flight at that moment.
+    async fn admit(&self, client: Client) -> Result<Result<(), Refusal>, ServiceError> {
+        if let Err(refusal) = self.admission.admit_client(client) {
+            return Ok(Err(refusal));
+        }
+        let waiting = queue::waiting(&mut self.cache.connection(), self.cache.prefix()).await?;
+        Ok(self.admission.admit_to_queue(waiting))
     }
 
     /// A pending job the queue no longer holds: queue it again, once across the fleet,
@@ -304,8 +363,10 @@ async fn logged<T>(
 ) -> Result<T, ServiceError> {
     async move {
         let outcome = work.await;
-        if let Err(error) = &outcome {
-            warn!(%error, cause = %error.cause(), "chart request failed");
+        match &outcome {
+            Err(ServiceError::Refused(refusal)) => tracing::debug!(?refusal, "new work refused"),
+            Err(error) => warn!(%error, cause = %error.cause(), "chart request failed"),
+            Ok(_) => {}
         }
         outcome
     }

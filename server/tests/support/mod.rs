@@ -57,6 +57,12 @@ impl TestEnv {
         PgConnection::connect(&self.settings.database_url).await.unwrap()
     }
 
+    /// The driven worker reads Augur at `database_url` instead (the web tier keeps its own).
+    pub fn use_worker_database(&mut self, database_url: String) {
+        let settings = Settings { database_url, ..self.settings.clone() };
+        self.worker = worker::Worker::build(settings).unwrap();
+    }
+
     /// Starts the web server on a free port and returns its base URL.
     pub async fn start_server(&mut self) -> String {
         let options = leptos::prelude::LeptosOptions::builder()
@@ -144,6 +150,32 @@ impl TestEnv {
         self.database.drop().await;
         self.redis.drop().await;
     }
+}
+
+/// A private redis-server, stopped when dropped: for tests that stop Redis or fill it.
+pub struct RedisProcess(std::process::Child);
+
+impl RedisProcess {
+    pub fn start(port: u16) -> Self {
+        RedisProcess(
+            std::process::Command::new("redis-server")
+                .args(["--port", &port.to_string(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
+                .stdout(std::process::Stdio::null())
+                .spawn()
+                .expect("start redis-server"),
+        )
+    }
+}
+
+impl Drop for RedisProcess {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
 
 /// GETs `url` until it answers something other than 202, for at most `limit`: for tests

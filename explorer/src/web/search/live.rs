@@ -52,15 +52,21 @@ impl LiveIndex {
         self.shared.loaded.load(Ordering::Acquire)
     }
 
-    /// Loads the repository list now and then every `every` (at least a second), building
-    /// each index off the async threads. A failed load is logged and the old index kept.
-    pub fn spawn_refresh(self, db: PgPool, every: Duration) -> JoinHandle<()> {
+    /// Loads the repository list now, returning once that first load has been tried (a
+    /// replica checks selections against the index, so it should start with one), then
+    /// keeps it fresh in the background every `every` (at least a second). After a failed
+    /// load the next try comes sooner, after a second and doubling up to `every`, so a
+    /// replica started during an Augur outage heals soon after Augur is back.
+    pub async fn start_refresh(self, db: PgPool, every: Duration) -> JoinHandle<()> {
+        let every = every.max(Duration::from_secs(1));
+        let mut loaded = self.refresh(crate::augur::list_repos(&db)).await;
         tokio::spawn(async move {
-            let mut ticks = tokio::time::interval(every.max(Duration::from_secs(1)));
-            ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            let mut after_failure = Duration::from_secs(1);
             loop {
-                ticks.tick().await;
-                self.refresh(crate::augur::list_repos(&db)).await;
+                let wait = if loaded { every } else { after_failure };
+                tokio::time::sleep(wait).await;
+                loaded = self.refresh(crate::augur::list_repos(&db)).await;
+                after_failure = if loaded { Duration::from_secs(1) } else { (after_failure * 2).min(every) };
             }
         })
     }
