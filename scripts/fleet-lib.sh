@@ -93,7 +93,7 @@ fleet_failover_to_replica() {
 fleet_settings() {
   FLEET_SETTINGS=(DATABASE_URL="$FLEET_DATABASE_URL" REDIS_URL="$FLEET_REDIS_URL" CACHE_KEY_PREFIX="fleet:"
     LEPTOS_SITE_ROOT="${FLEET_SITE_ROOT:-target/site}" LEPTOS_SITE_PKG_DIR=pkg LEPTOS_OUTPUT_NAME=explorer
-    WEB_DRAIN_DELAY_SECS="${FLEET_DRAIN_DELAY_SECS:-1}" WEB_SHUTDOWN_GRACE_SECS="${FLEET_WEB_GRACE_SECS:-10}"
+    TRUSTED_PROXY_HEADER=x-forwarded-for WEB_DRAIN_DELAY_SECS="${FLEET_DRAIN_DELAY_SECS:-1}" WEB_SHUTDOWN_GRACE_SECS="${FLEET_WEB_GRACE_SECS:-10}"
     WORKER_SHUTDOWN_GRACE_SECS="${FLEET_WORKER_GRACE_SECS:-10}" RUST_LOG="${RUST_LOG:-info}")
 }
 
@@ -159,6 +159,9 @@ $servers    keepalive 64;
   proxy_http_version 1.1;
   proxy_set_header Connection "";
   proxy_set_header Host \$host;
+  # The replicas limit job-creating requests per client: this header names the client
+  # (written here, never passed on from the client).
+  proxy_set_header X-Forwarded-For \$remote_addr;
   proxy_connect_timeout 1s;
   proxy_read_timeout 30s;
   proxy_next_upstream error timeout;

@@ -62,20 +62,20 @@ trap 'kill "$worker_pid" "$server_pid" 2>/dev/null || true' EXIT
 wait_for "the web server" 60 curl -fs "http://127.0.0.1:$port/healthz"
 (cd end2end && BASE_URL="http://127.0.0.1:$port" npx playwright test) 2>&1 | tee "$logs/playwright.log"
 
-# deploy/: the manifests validated offline, and the server run as its image would run it.
-log "deploy test (scripts/deploy-test.sh)"
-scripts/deploy-test.sh 2>&1 | tee "$logs/deploy.log"
-
 # The fleet on loopback: nginx, two replicas, three workers, their own Redis (about 2 minutes).
 log "fleet test (scripts/fleet-test.sh)"
 FLEET_REPORT="$logs/fleet.md" scripts/fleet-test.sh 2>&1 | tee "$logs/fleet.log"
 
-# Release builds keep Leptos' full view types, which debug builds erase: a page can compile in
-# debug and not in release. Build the browser bundle as scripts/demo.sh does (same target dir,
-# so the demo reuses it).
-log "the release browser bundle (as scripts/demo.sh builds it)"
-cargo build -p frontend --lib --target wasm32-unknown-unknown --no-default-features --features hydrate \
-  --profile wasm-release --target-dir target/front
+# What deploy/Containerfile's build stage builds: the release server (with the release browser
+# bundle in target/site) and worker. Release builds keep Leptos' full view types, which debug
+# builds erase, so a page can compile in debug and not in release; scripts/demo.sh reuses these.
+log "the release build the image holds (cargo leptos build --release, the release worker)"
+cargo leptos build --release
+cargo build --release -p worker
+
+# deploy/: the manifests validated offline, and those release binaries run as the image runs them.
+log "deploy test (scripts/deploy-test.sh, on the release build)"
+IMAGE_PROFILE=release scripts/deploy-test.sh 2>&1 | tee "$logs/deploy.log"
 
 # One closing line for the whole run: cargo's and Playwright's counts added up.
 count() { grep -ohE "[0-9]+ $1" "$logs/cargo-test.log" "$logs/playwright.log" | awk '{ n += $1 } END { print n + 0 }'; }
