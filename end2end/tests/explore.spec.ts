@@ -27,7 +27,7 @@ test("hover and the arrow keys read a mark's exact values, as the API has them",
   // The busiest month: a bar a reader would hover.
   const index = commits.indexOf(Math.max(...commits));
   const expected = `${data.periods[index].slice(0, 7)}: commits ${commits[index]}`;
-  const hit = card.locator(`.mark[data-index="${index}"]`);
+  const hit = card.locator(`.marks > :nth-child(${index + 1})`);
   await expect(hit.locator("title")).toHaveText(expected);
   await hit.hover();
   const readout = card.locator(".readout");
@@ -39,7 +39,7 @@ test("hover and the arrow keys read a mark's exact values, as the API has them",
   await expect(readout).toHaveText(`${data.periods[0].slice(0, 7)}: commits ${commits[0]}`);
   await page.keyboard.press("ArrowRight");
   await expect(readout).toHaveText(`${data.periods[1].slice(0, 7)}: commits ${commits[1]}`);
-  await expect(card.locator('.mark.focused[data-index="1"]')).toHaveCount(1);
+  await expect(card.locator(".marks > :nth-child(2).focused")).toHaveCount(1);
   expect(errors).toEqual([]);
 });
 
@@ -49,7 +49,7 @@ test("a legend entry hides its series without a request, and the URL keeps it", 
   const card = await drawn(page, "prs-over-time");
   const open_ = card.locator('.legend button[data-series="open"]');
   await expect(open_).toHaveAttribute("aria-pressed", "true");
-  await expect.poll(async () => (await card.locator('.mark[data-index="0"] title').textContent()) ?? "").toContain(", open ");
+  await expect.poll(async () => (await card.locator(".marks > :first-child title").textContent()) ?? "").toContain(", open ");
   let requests = 0;
   page.on("request", (r) => {
     if (r.url().includes("/api/")) requests++;
@@ -57,7 +57,7 @@ test("a legend entry hides its series without a request, and the URL keeps it", 
   await open_.click();
   await expect(open_).toHaveAttribute("aria-pressed", "false");
   await expect(page).toHaveURL(/prs-over-time\.hide=open/);
-  const first = card.locator('.mark[data-index="0"] title');
+  const first = card.locator(".marks > :first-child title");
   await expect.poll(async () => (await first.textContent()) ?? "").not.toContain(", open ");
   expect(requests).toBe(0);
   // A reload draws it hidden; another click brings it back.

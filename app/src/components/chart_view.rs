@@ -35,16 +35,20 @@ pub fn ChartView(chart: ChartId, data: ChartData, interval: Interval) -> impl In
         ev.prevent_default();
         focused.set(Some(next));
     };
-    // The mark under the pointer: its hit area carries its index.
+    // The mark under the pointer: its place among the marks is its index.
     let on_pointer = move |ev: web_sys::MouseEvent| {
-        let index = ev
+        let mark = ev
             .target()
             .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-            .and_then(|element| element.closest(".mark").ok().flatten())
-            .and_then(|hit| hit.get_attribute("data-index"))
-            .and_then(|text| text.parse().ok());
-        if index.is_some() {
-            focused.set(index);
+            .and_then(|element| element.closest(".marks > *").ok().flatten());
+        if let Some(mark) = mark {
+            let mut index = 0;
+            let mut before = mark.previous_element_sibling();
+            while let Some(sibling) = before {
+                index += 1;
+                before = sibling.previous_element_sibling();
+            }
+            focused.set(Some(index));
         }
     };
     // The focused mark is outlined, so a keyboard reader sees where they are.
@@ -52,12 +56,12 @@ pub fn ChartView(chart: ChartId, data: ChartData, interval: Interval) -> impl In
     Effect::new(move |_| {
         let index = focused.get();
         let Some(container) = drawn.get() else { return };
-        if let Ok(Some(previous)) = container.query_selector(".mark.focused") {
-            let _ = previous.set_attribute("class", "mark");
+        if let Ok(Some(previous)) = container.query_selector(".marks > .focused") {
+            let _ = previous.remove_attribute("class");
         }
-        let selector = index.map(|i| format!(".mark[data-index=\"{i}\"]"));
-        if let Some(Ok(Some(hit))) = selector.map(|s| container.query_selector(&s)) {
-            let _ = hit.set_attribute("class", "mark focused");
+        let selector = index.map(|i| format!(".marks > :nth-child({})", i + 1));
+        if let Some(Ok(Some(mark))) = selector.map(|s| container.query_selector(&s)) {
+            let _ = mark.set_attribute("class", "focused");
         }
     });
     view! {
