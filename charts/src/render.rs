@@ -88,12 +88,12 @@ pub fn chart_svg(data: &ChartData, chart: &ChartSpec, interval: Interval, drawin
 
 /// Drawing into a string only fails on a plotters bug; show it instead of a blank box.
 fn failed_svg(error: &str, size: ChartSize) -> String {
+    let (width, height) = (size.width, size.height);
     format!(
-            "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {} {}\"><text x=\"10\" y=\"20\">chart could not be drawn: {}</text></svg>",
-            size.width,
-            size.height,
-            escape_xml(error)
-        )
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {width} {height}\"><text x=\"10\" y=\"20\">\
+         chart could not be drawn: {}</text></svg>",
+        crate::hits::escape(error)
+    )
 }
 
 /// The line a categorical chart carries under it, if any.
@@ -434,10 +434,6 @@ fn responsive(svg: String, size: ChartSize, title: &str) -> String {
         crate::hits::escape(title)
     );
     svg.replacen(&fixed, &named, 1)
-}
-
-fn escape_xml(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
 }
 
 #[cfg(test)]
