@@ -25,6 +25,8 @@ pub struct Settings {
     pub worker_concurrency: usize,
     /// Augur queries running at once across all workers.
     pub augur_max_queries: u32,
+    /// How long a job waits for one of the fleet's Augur query slots before it fails.
+    pub augur_slot_wait: Duration,
     /// Tries of a query that fails for a transient reason (connection lost, Augur restarting).
     pub job_attempts: u32,
     /// The wait before the first retry; it doubles for each next one.
@@ -45,6 +47,8 @@ pub struct Settings {
     /// How long a stopping web replica lets its requests in flight finish once it stopped accepting.
     pub web_shutdown_grace: Duration,
     pub search_refresh: Duration,
+    /// How often one worker checks Augur's collection status for repos collected anew.
+    pub freshness_check: Duration,
     pub selection_max_repos: usize,
     /// What the page shows when its URL names no selection: `org:NAME` and repo ids, comma-separated.
     pub default_selection: String,
@@ -122,11 +126,13 @@ impl Settings {
             statement_timeout: Duration::from_secs(positive(&lookup, "STATEMENT_TIMEOUT_SECS", 15 * 60)?),
             worker_concurrency: positive(&lookup, "WORKER_CONCURRENCY", 4)? as usize,
             augur_max_queries: positive(&lookup, "AUGUR_MAX_QUERIES", 8)?.min(1_000) as u32,
+            augur_slot_wait: Duration::from_secs(positive(&lookup, "AUGUR_SLOT_WAIT_SECS", 15 * 60)?),
             job_attempts: positive(&lookup, "JOB_ATTEMPTS", 4)?.min(20) as u32,
             job_retry_base: Duration::from_millis(positive(&lookup, "JOB_RETRY_BASE_MS", 1_000)?),
             push_grace: Duration::from_millis(positive(&lookup, "JOB_PUSH_GRACE_MS", 5_000)?),
             shutdown_grace: Duration::from_secs(positive(&lookup, "WORKER_SHUTDOWN_GRACE_SECS", 25)?),
             search_refresh: Duration::from_secs(positive(&lookup, "SEARCH_REFRESH_SECS", 600)?),
+            freshness_check: Duration::from_secs(positive(&lookup, "FRESHNESS_CHECK_SECS", 300)?),
             selection_max_repos: positive(&lookup, "SELECTION_MAX_REPOS", 1_000)?.min(crate::repos::MAX_REPOS as u64)
                 as usize,
             default_selection: text("DEFAULT_SELECTION", ""),
@@ -152,6 +158,15 @@ impl Settings {
     /// and a new request enqueues the job again.
     pub fn pending_ttl(&self) -> Duration {
         self.statement_timeout + Duration::from_secs(5 * 60)
+    }
+
+    /// The terms of the fleet-wide Augur query slots.
+    pub fn augur_slots(&self) -> crate::jobs::slots::Slots {
+        crate::jobs::slots::Slots {
+            cap: self.augur_max_queries,
+            lease: crate::jobs::slots::LEASE,
+            wait: self.augur_slot_wait,
+        }
     }
 
     /// The hold on retries after a key's `failures`-th failure in a row.
@@ -218,6 +233,7 @@ impl fmt::Debug for Settings {
             .field("statement_timeout", &self.statement_timeout)
             .field("worker_concurrency", &self.worker_concurrency)
             .field("augur_max_queries", &self.augur_max_queries)
+            .field("augur_slot_wait", &self.augur_slot_wait)
             .field("job_attempts", &self.job_attempts)
             .field("job_retry_base", &self.job_retry_base)
             .field("push_grace", &self.push_grace)
@@ -227,6 +243,7 @@ impl fmt::Debug for Settings {
             .field("web_drain_delay", &self.web_drain_delay)
             .field("web_shutdown_grace", &self.web_shutdown_grace)
             .field("search_refresh", &self.search_refresh)
+            .field("freshness_check", &self.freshness_check)
             .field("selection_max_repos", &self.selection_max_repos)
             .field("default_selection", &self.default_selection)
             .field("web_limits", &self.web_limits)

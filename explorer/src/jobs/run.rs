@@ -31,6 +31,12 @@ pub enum JobError {
     Query(#[from] sqlx::Error),
     #[error("the job took longer than its {} s limit", .0.as_secs())]
     TimedOut(Duration),
+    /// Augur is as busy as the fleet lets it be: all its query slots stayed taken.
+    #[error("Augur is busy: {0}; try again shortly")]
+    NoSlot(slots::SlotError),
+    /// The query's slot lapsed and others took it; it stopped to keep the fleet's cap.
+    #[error("Augur is busy: the query lost its slot among the fleet's queries; try again shortly")]
+    SlotLost,
     /// A bug: the job's code panicked. The worker and its other jobs carry on.
     #[error("the job failed on the worker")]
     Panicked(String),
@@ -72,6 +78,7 @@ pub async fn run(job: QueryJob, job_id: &str, ctx: &JobContext) -> Result<(), Jo
                 METRICS.job_failed(job.query.name());
                 let (reason, retryable) = match &error {
                     JobError::Query(e) => (describe(e), is_transient(e)),
+                    JobError::NoSlot(_) | JobError::SlotLost => (error.to_string(), true),
                     other => (other.to_string(), false),
                 };
                 // A passing cause stands for seconds, then a request runs the job again; a
@@ -217,26 +224,37 @@ async fn run_with_retries(query: Query, repos: &RepoSet, ctx: &JobContext) -> Re
     let mut delays = retry_delays(ctx.settings.job_retry_base);
     let mut attempt = 1;
     loop {
-        let slot = slots::acquire(&ctx.cache, ctx.settings.augur_max_queries, slot_holder()).await?;
+        let mut slot = match ctx.settings.augur_slots().acquire(&ctx.cache, slot_holder()).await {
+            Ok(slot) => slot,
+            Err(slots::SlotError::Cache(error)) => return Err(JobError::Cache(error)),
+            Err(busy) => return Err(JobError::NoSlot(busy)),
+        };
         ctx.cache.count(Counter::Runs(query)).await?;
         let in_flight = InFlight::start();
         // A failed attempt's parts are dropped with it: the next attempt starts afresh.
         let computed_at = Utc::now().duration_trunc(TimeDelta::milliseconds(1)).unwrap_or_else(|_| Utc::now());
         let streamed = stream_fresh(query, ctx.db.clone(), repos.clone(), computed_at);
-        let outcome = tokio::time::timeout(limit, streamed).await;
+        // Dropping the stream on a lost slot aborts the query's task.
+        let outcome = tokio::select! {
+            outcome = tokio::time::timeout(limit, streamed) => Some(outcome),
+            () = slot.lost() => None,
+        };
         drop(in_flight);
         drop(slot);
         match outcome {
-            Ok(Ok(fresh)) => return Ok(fresh),
-            Ok(Err(error)) if is_transient(&error) && attempt < ctx.settings.job_attempts => {
-                let delay = delays.next().unwrap_or(RETRY_DELAY_CAP);
-                warn!(%error, attempt, ?delay, "transient failure, retrying");
-                tokio::time::sleep(delay).await;
-                attempt += 1;
+            Some(Ok(Ok(fresh))) => return Ok(fresh),
+            Some(Ok(Err(error))) if is_transient(&error) && attempt < ctx.settings.job_attempts => {
+                warn!(%error, attempt, "transient failure, retrying");
             }
-            Ok(Err(error)) => return Err(JobError::Query(error)),
-            Err(_) => return Err(JobError::TimedOut(limit)),
+            Some(Ok(Err(error))) => return Err(JobError::Query(error)),
+            Some(Err(_)) => return Err(JobError::TimedOut(limit)),
+            None if attempt < ctx.settings.job_attempts => {
+                warn!(attempt, "the query lost its Augur slot, retrying");
+            }
+            None => return Err(JobError::SlotLost),
         }
+        tokio::time::sleep(delays.next().unwrap_or(RETRY_DELAY_CAP)).await;
+        attempt += 1;
     }
 }
 
