@@ -105,9 +105,73 @@ async fn the_queue_keeps_nothing_of_finished_jobs_after_vacuum() {
     // Each job was recorded as done before its run returned.
     assert_eq!(leftovers(conn.clone()).await, (2, 2, 2), "apalis keeps finished jobs until cleaned");
 
+    // What apalis keeps of a worker gone for two days, of a dead job, and of a queue unused
+    // as long; and of a worker alive now.
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
+    let long_ago = now - 2 * 24 * 3600;
+    let old_queue = format!("{{{}old-deployment}}", env.settings.key_prefix);
+    let _: () = redis::pipe()
+        .zadd(format!("{queue}:workers"), "gone", long_ago)
+        .hset(format!("{queue}:workers:metadata:gone"), "service", "x")
+        .zadd(format!("{queue}:workers"), "alive", now)
+        .hset(format!("{queue}:workers:metadata:alive"), "service", "x")
+        .sadd(format!("{queue}:dead"), "some-job")
+        .zadd(explorer::jobs::queue::APALIS_QUEUE_LIST, &old_queue, long_ago)
+        .zadd(explorer::jobs::queue::APALIS_QUEUE_LIST, &queue, now)
+        .query_async(&mut conn)
+        .await
+        .unwrap();
+
     let mut jobs = explorer::jobs::queue::connect(&env.settings.redis_url, &env.settings.key_prefix).unwrap();
     assert_eq!(explorer::jobs::queue::vacuum(&mut jobs).await.unwrap(), 2);
     assert_eq!(leftovers(conn.clone()).await, (0, 0, 0));
+    let exists = |key: String| {
+        let mut conn = conn.clone();
+        async move { redis::cmd("EXISTS").arg(key).query_async::<bool>(&mut conn).await.unwrap() }
+    };
+    assert!(!exists(format!("{queue}:dead")).await);
+    assert!(!exists(format!("{queue}:workers:metadata:gone")).await);
+    assert!(exists(format!("{queue}:workers:metadata:alive")).await);
+    let score = |member: String| {
+        let mut conn = conn.clone();
+        async move {
+            redis::cmd("ZSCORE")
+                .arg(explorer::jobs::queue::APALIS_QUEUE_LIST)
+                .arg(member)
+                .query_async::<Option<f64>>(&mut conn)
+                .await
+                .unwrap()
+        }
+    };
+    assert!(score(old_queue).await.is_none(), "a queue unused for days leaves apalis' global list");
+    assert!(score(queue.clone()).await.is_some());
     let _: () = redis::cmd("PING").query_async(&mut conn).await.unwrap();
+    env.finish().await;
+}
+
+#[tokio::test]
+async fn a_dropped_wakeup_stream_leaves_no_subscriber_behind() {
+    let env = TestEnv::new().await;
+    let channel = explorer::jobs::queue::wakeup_channel(&env.settings.key_prefix);
+    let subscribers = || {
+        let (mut conn, channel) = (env.cache.connection(), channel.clone());
+        async move {
+            let (_, count): (String, u64) =
+                redis::cmd("PUBSUB").arg("NUMSUB").arg(channel).query_async(&mut conn).await.unwrap();
+            count
+        }
+    };
+    let until = |want: u64| async move {
+        let started = std::time::Instant::now();
+        while subscribers().await != want {
+            assert!(started.elapsed() < Duration::from_secs(5), "never {want} subscribers");
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    };
+    let wakeups = explorer::jobs::queue::wakeups(&env.settings.redis_url, &env.settings.key_prefix);
+    until(1).await;
+    // As when the worker's queue restarts: the old stream goes, with no message in between.
+    drop(wakeups);
+    until(0).await;
     env.finish().await;
 }

@@ -79,16 +79,84 @@ pub async fn place(conn: &mut ConnectionManager, prefix: &str, job: &str) -> Res
     })
 }
 
-/// Drops what apalis keeps of finished jobs (their data, metadata and ids), which it
-/// never expires itself (apalis-redis issue 10); returns how many jobs were cleaned.
-/// Pending and running jobs are left alone.
+/// How long apalis' record of a worker that stopped beating, or of a queue no worker
+/// registered with, is kept.
+const FORGET_AFTER: Duration = Duration::from_secs(24 * 3600);
+
+/// apalis lists every queue it has seen under this one key, which it names itself and no
+/// setting prefixes: one member per deployment prefix sharing the Redis.
+pub const APALIS_QUEUE_LIST: &str = "core:apalis:queues:list";
+
+/// Drops what apalis keeps of finished jobs (their data, metadata and ids, the done and
+/// dead sets), which it never expires itself (apalis-redis issue 10), and its records of
+/// workers gone a day (each start registers a new name) and of queues unused as long;
+/// returns how many jobs were cleaned. Pending and running jobs are left alone.
 pub async fn vacuum(queue: &mut JobQueue) -> Result<usize, apalis_redis::Error> {
     use apalis_core::backend::Vacuum;
 
     let cleaned = queue.vacuum().await?;
-    let done = format!("{}:done", queue_name_of(queue));
-    redis::cmd("DEL").arg(done).query_async::<()>(queue.get_connection()).await?;
+    let name = queue_name_of(queue);
+    let forgotten_before = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default()
+        .saturating_sub(FORGET_AFTER)
+        .as_secs();
+    let workers = format!("{name}:workers");
+    let conn = queue.get_connection();
+    redis::pipe()
+        .del(format!("{name}:done"))
+        .ignore()
+        .del(format!("{name}:dead"))
+        .ignore()
+        .cmd("ZREMRANGEBYSCORE")
+        .arg(&workers)
+        .arg("-inf")
+        .arg(forgotten_before)
+        .ignore()
+        .cmd("ZREMRANGEBYSCORE")
+        .arg(APALIS_QUEUE_LIST)
+        .arg("-inf")
+        .arg(forgotten_before)
+        .ignore()
+        .query_async::<()>(conn)
+        .await?;
+    // A worker's metadata outlives it: drop that of workers no longer registered.
+    let metadata = format!("{name}:workers:metadata:");
+    let mut cursor = 0u64;
+    loop {
+        let (next, keys): (u64, Vec<String>) = redis::cmd("SCAN")
+            .arg(cursor)
+            .arg("MATCH")
+            .arg(format!("{}*", escape_glob(&metadata)))
+            .arg("COUNT")
+            .arg(500)
+            .query_async(conn)
+            .await?;
+        for key in keys {
+            let worker = &key[metadata.len()..];
+            let seen: Option<f64> = redis::cmd("ZSCORE").arg(&workers).arg(worker).query_async(conn).await?;
+            if seen.is_none() {
+                redis::cmd("DEL").arg(&key).query_async::<()>(conn).await?;
+            }
+        }
+        if next == 0 {
+            break;
+        }
+        cursor = next;
+    }
     Ok(cleaned)
+}
+
+/// `text` as a Redis MATCH pattern that matches only itself.
+fn escape_glob(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '*' | '?' | '[' | ']' | '\\') {
+            escaped.push('\\');
+        }
+        escaped.push(c);
+    }
+    escaped
 }
 
 fn queue_name_of(queue: &JobQueue) -> String {
@@ -121,38 +189,57 @@ pub async fn announce(conn: &mut ConnectionManager, prefix: &str) -> Result<(), 
     redis::cmd("PUBLISH").arg(wakeup_channel(prefix)).arg(1).query_async(conn).await
 }
 
-/// A stream that yields whenever a job is announced. It resubscribes after losing Redis,
-/// and ends when dropped.
-pub fn wakeups(redis_url: &str, prefix: &str) -> futures::channel::mpsc::Receiver<()> {
+/// Yields whenever a job is announced. Dropping it ends its subscription at once: a
+/// queue that restarts (Redis lost) makes a new one, and must not leave the old one
+/// subscribed, idle, until the next announcement happens to reach it.
+pub struct Wakeups {
+    announced: futures::channel::mpsc::Receiver<()>,
+    _stop: futures::channel::oneshot::Sender<()>,
+}
+
+impl futures::Stream for Wakeups {
+    type Item = ();
+
+    fn poll_next(mut self: std::pin::Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> std::task::Poll<Option<()>> {
+        std::pin::Pin::new(&mut self.announced).poll_next(cx)
+    }
+}
+
+/// A stream that yields whenever a job is announced. It resubscribes after losing Redis.
+pub fn wakeups(redis_url: &str, prefix: &str) -> Wakeups {
     use futures::StreamExt;
 
-    let (mut tx, rx) = futures::channel::mpsc::channel(16);
+    let (mut tx, announced) = futures::channel::mpsc::channel(16);
+    let (stop, stopped) = futures::channel::oneshot::channel::<()>();
     let url = redis_url.to_owned();
     let channel = wakeup_channel(prefix);
     tokio::spawn(async move {
-        while !tx.is_closed() {
-            let subscribed = async {
-                let mut pubsub = redis::Client::open(url.as_str())?.get_async_pubsub().await?;
-                pubsub.subscribe(&channel).await?;
-                Ok::<_, redis::RedisError>(pubsub)
-            };
-            match subscribed.await {
-                Ok(mut pubsub) => {
-                    let mut messages = pubsub.on_message();
-                    while messages.next().await.is_some() {
-                        // A full channel already holds a wake-up: dropping this one loses nothing.
-                        if let Err(e) = tx.try_send(()) {
-                            if e.is_disconnected() {
-                                return;
-                            }
+        let listen = async move {
+            loop {
+                let subscribed = async {
+                    let mut pubsub = redis::Client::open(url.as_str())?.get_async_pubsub().await?;
+                    pubsub.subscribe(&channel).await?;
+                    Ok::<_, redis::RedisError>(pubsub)
+                };
+                match subscribed.await {
+                    Ok(mut pubsub) => {
+                        let mut messages = pubsub.on_message();
+                        while messages.next().await.is_some() {
+                            // A full channel already holds a wake-up: dropping this one loses nothing.
+                            let _ = tx.try_send(());
                         }
+                        tracing::warn!("job wake-up subscription lost, resubscribing");
                     }
-                    tracing::warn!("job wake-up subscription lost, resubscribing");
+                    Err(error) => tracing::warn!(%error, "could not subscribe to job wake-ups"),
                 }
-                Err(error) => tracing::warn!(%error, "could not subscribe to job wake-ups"),
+                tokio::time::sleep(Duration::from_secs(1)).await;
             }
-            tokio::time::sleep(Duration::from_secs(1)).await;
+        };
+        // The stream's end drops the subscription with this task.
+        tokio::select! {
+            _ = listen => {}
+            _ = stopped => {}
         }
     });
-    rx
+    Wakeups { announced, _stop: stop }
 }
