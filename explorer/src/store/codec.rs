@@ -17,6 +17,12 @@ pub(super) const PART_MAGIC: &[u8; 4] = b"AXR\x03";
 /// First bytes of a selection's result: a count, then each part with its length.
 const GROUP_MAGIC: &[u8; 4] = b"AXG\x01";
 pub(super) const ZSTD_LEVEL: i32 = 3;
+/// What a large selection keeps as its entry instead of a copy of its parts: a marker
+/// that its parts, each under its own key, answer it together. A copy would store every
+/// distinct large selection's megabytes again; the reference costs a read of the parts.
+const PARTS_REFERENCE: &[u8; 4] = b"AXP\x01";
+/// A selection assembled to more than this keeps a reference to its parts, not a copy.
+pub const COPY_MAX_BYTES: usize = 256 << 10;
 
 /// A query result as columns of equal length.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -143,6 +149,21 @@ impl CachedResult {
             out.extend_from_slice(part.as_ref());
         }
         out
+    }
+
+    /// What to store as a selection's entry: its bytes, or a reference to its parts when
+    /// they are large.
+    pub fn entry_to_store(bytes: &[u8]) -> &[u8] {
+        if bytes.len() > COPY_MAX_BYTES && bytes.starts_with(GROUP_MAGIC) {
+            PARTS_REFERENCE
+        } else {
+            bytes
+        }
+    }
+
+    /// Whether a stored entry is a reference to the selection's parts.
+    pub fn is_reference(bytes: &[u8]) -> bool {
+        bytes == PARTS_REFERENCE
     }
 
     /// A part's query version and computed time, read without decompressing it.

@@ -16,6 +16,7 @@ use std::time::Duration;
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 
 pub use counters::Counter;
+pub use results::MAX_DRAWINGS;
 pub use status::{elapsed_since, now_ms, JobStatus};
 
 use crate::{Query, ResultKey};

@@ -169,7 +169,8 @@ impl ChartService {
 
     /// The selection's result: its own entry, or one assembled from per-repo parts when
     /// every repo has one, which is then kept as the selection's entry so the next read is
-    /// one GET (and invalidation finds it through the index).
+    /// one GET (and invalidation finds it through the index). A large selection's entry
+    /// is a reference, answered from its parts.
     async fn cached_result(
         &self,
         query: Query,
@@ -177,6 +178,15 @@ impl ChartService {
         key: &ResultKey,
     ) -> Result<Option<CachedResult>, ServiceError> {
         if let Some(bytes) = self.cache.result(key).await? {
+            if CachedResult::is_reference(&bytes) {
+                let assembled = self.assembled(query, repos).await?;
+                let entry = assembled.and_then(|(bytes, _)| CachedResult::decode(&bytes).ok());
+                if entry.is_none() {
+                    // A part went (evicted, invalidated): the job computes just that one.
+                    self.cache.drop_result(key).await?;
+                }
+                return Ok(entry);
+            }
             match CachedResult::decode(&bytes) {
                 Ok(entry) => return Ok(Some(entry)),
                 Err(error) => {
