@@ -17,11 +17,14 @@ if [ -z "${REDIS_URL:-}" ]; then
 fi
 if [ -z "${DATABASE_URL:-}" ]; then
   start_local_postgres
-  export DATABASE_URL="$LOCAL_PG_URL/augur"
+  log "seeding the demo database (kept as it is when already seeded)"
+  cargo xtask seed --scale "${DEMO_SCALE:-demo}" --database-url "$LOCAL_PG_URL/augur" --keep-existing
+  # The app reads as the role the seed granted: SELECT on augur_data, nothing else.
+  export DATABASE_URL="$(reader_url "$LOCAL_PG_URL/augur")"
+else
+  log "seeding the demo database (kept as it is when already seeded)"
+  cargo xtask seed --scale "${DEMO_SCALE:-demo}" --keep-existing
 fi
-
-log "seeding the demo database (kept as it is when already seeded)"
-cargo xtask seed --scale "${DEMO_SCALE:-demo}" --keep-existing
 
 log "building the release (the first build takes about 10 minutes)"
 cargo leptos build --release

@@ -51,7 +51,7 @@ run_as_image() {
   [ "$(id -u)" -eq 0 ] && as_user=(setpriv --reuid "${user%%:*}" --regid "${user##*:}" --clear-groups)
   cd "$workdir"
   exec env -i "${image_env[@]}" \
-    DATABASE_URL="${TEST_DATABASE_URL%/*}/augur_e2e" REDIS_URL="$TEST_REDIS_URL" CACHE_KEY_PREFIX="image-$$:" \
+    DATABASE_URL="$(reader_url "${TEST_DATABASE_URL%/*}/augur_e2e")" REDIS_URL="$TEST_REDIS_URL" CACHE_KEY_PREFIX="image-$$:" \
     LEPTOS_SITE_ADDR="127.0.0.1:$web_port" METRICS_ADDR="127.0.0.1:$metrics_port" \
     WORKER_METRICS_ADDR="127.0.0.1:$worker_port" WEB_DRAIN_DELAY_SECS=0 \
     timeout 120 "${as_user[@]}" "$@"

@@ -29,7 +29,7 @@ RUSTFLAGS="--cfg erase_components" cargo xtask seed --scale demo --database-url 
 
 dir="$ROOT/target/fleet-test"
 rm -rf "$dir"
-fleet_init "$dir" "$ROOT/target/$profile" "$database_url"
+fleet_init "$dir" "$ROOT/target/$profile" "$(reader_url "$database_url")"
 # What this script starts in the background besides the fleet: the load and the cold driver.
 background=()
 stop_all() {

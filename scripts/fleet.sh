@@ -28,7 +28,9 @@ else
   RUSTFLAGS="--cfg erase_components" cargo build -p worker
 fi
 
-fleet_init "$ROOT/target/fleet" "$ROOT/target/$profile" "$database_url"
+# The app reads as the role the seed granted, unless DATABASE_URL names the role to use.
+app_database_url="${DATABASE_URL:-$(reader_url "$database_url")}"
+fleet_init "$ROOT/target/fleet" "$ROOT/target/$profile" "$app_database_url"
 trap fleet_down EXIT
 fleet_up "${FLEET_WEB_REPLICAS:-2}" "${FLEET_WORKERS:-3}"
 log "the fleet is at http://127.0.0.1:$FLEET_LB_PORT (logs in target/fleet/; Ctrl-C stops it)"

@@ -81,6 +81,17 @@ stop_local_services() {
   return 0
 }
 
+# reader_url URL: the same database as the read-only role that `cargo xtask seed` grants
+# (augur_explorer_reader: SELECT on augur_data, nothing else), which the app connects as.
+reader_url() {
+  local url=$1 scheme rest
+  scheme=${url%%://*} rest=${url#*://}
+  case "$rest" in
+    *@*) rest=${rest#*@} ;;
+  esac
+  echo "$scheme://augur_explorer_reader@$rest"
+}
+
 # A TCP port nothing listens on, for servers started by the tests. Below the kernel's
 # ephemeral range, so that no outgoing connection takes it while a server restarts.
 free_port() {

@@ -21,9 +21,42 @@ pub async fn create(conn: &mut PgConnection) -> sqlx::Result<()> {
     Ok(())
 }
 
-/// Drops the whole `augur_data` schema: only ever called when told `--replace`.
+/// Drops the `augur_data` and `augur_operations` schemas: only ever called when told `--replace`.
 pub async fn drop(conn: &mut PgConnection) -> sqlx::Result<()> {
-    sqlx::raw_sql("DROP SCHEMA IF EXISTS augur_data CASCADE").execute(conn).await?;
+    sqlx::raw_sql("DROP SCHEMA IF EXISTS augur_operations CASCADE; DROP SCHEMA IF EXISTS augur_data CASCADE")
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// The role the app connects as in the demo and the tests: it may read Augur and nothing else.
+pub const READER_ROLE: &str = "augur_explorer_reader";
+
+/// Creates [`READER_ROLE`] if the server has none (roles are server-wide) and lets it read
+/// this database's `augur_data` and Augur's collection status (where the database has
+/// it), nothing more: no other
+/// schema, no writes, and read-only transactions by default as a second guard. Safe to
+/// run from many databases at once.
+pub async fn grant_reader(conn: &mut PgConnection) -> sqlx::Result<()> {
+    let role = READER_ROLE;
+    let sql = format!(
+        "DO $$ BEGIN
+           CREATE ROLE {role} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE;
+           ALTER ROLE {role} SET default_transaction_read_only = on;
+         EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
+         END $$;
+         GRANT USAGE ON SCHEMA augur_data TO {role};
+         GRANT SELECT ON ALL TABLES IN SCHEMA augur_data TO {role};
+         DO $$ BEGIN
+           IF to_regclass('augur_operations.collection_status') IS NOT NULL THEN
+             GRANT USAGE ON SCHEMA augur_operations TO {role};
+             GRANT SELECT (repo_id, core_data_last_collected, secondary_data_last_collected,
+                           facade_data_last_collected, ml_data_last_collected)
+               ON augur_operations.collection_status TO {role};
+           END IF;
+         END $$;"
+    );
+    sqlx::raw_sql(&sql).execute(conn).await?;
     Ok(())
 }
 

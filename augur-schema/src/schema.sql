@@ -463,6 +463,33 @@ CREATE TABLE augur_data.repo_deps_scorecard (
 );
 CREATE INDEX repo_deps_scorecard_repo_id ON augur_data.repo_deps_scorecard (repo_id, data_collection_date);
 
+-- Augur's collection bookkeeping, one row per repo: when each collection phase last finished
+-- (Augur writes its own clock's time, UTC on its servers). The app reads only the *_last_collected
+-- columns, to drop cached results a newer collection made stale.
+CREATE SCHEMA IF NOT EXISTS augur_operations;
+CREATE TABLE augur_operations.collection_status (
+    repo_id bigint PRIMARY KEY REFERENCES augur_data.repo (repo_id),
+    core_data_last_collected timestamp,
+    core_status varchar NOT NULL DEFAULT 'Pending',
+    core_task_id varchar,
+    secondary_data_last_collected timestamp,
+    secondary_status varchar NOT NULL DEFAULT 'Pending',
+    secondary_task_id varchar,
+    event_last_collected timestamp,
+    facade_status varchar NOT NULL DEFAULT 'Pending',
+    facade_data_last_collected timestamp,
+    facade_task_id varchar,
+    core_weight bigint,
+    facade_weight bigint,
+    secondary_weight bigint,
+    issue_pr_sum bigint,
+    commit_sum bigint,
+    ml_status varchar NOT NULL DEFAULT 'Pending',
+    ml_data_last_collected timestamp,
+    ml_task_id varchar,
+    ml_weight bigint
+);
+
 -- Materialized views. Each has the unique index Augur gives it, so REFRESH ... CONCURRENTLY
 -- works, and an index leading on the repo column, since every reader filters by repo.
 

@@ -22,7 +22,8 @@ pub fn unique(label: &str) -> String {
     format!("{label}_{}_{}_{nanos:x}", std::process::id(), COUNTER.fetch_add(1, Ordering::Relaxed))
 }
 
-/// A fresh database (named `test_...`) with Augur's schema created in it.
+/// A fresh database (named `test_...`) with Augur's schema created in it, readable by
+/// the read-only role.
 pub struct TestDb {
     admin: PgConnectOptions,
     name: String,
@@ -40,12 +41,19 @@ impl TestDb {
         server.close().await.unwrap();
         let mut conn = admin.clone().database(&name).connect().await.unwrap();
         augur_schema::create(&mut conn).await.expect("create the Augur schema");
+        augur_schema::grant_reader(&mut conn).await.expect("grant the read-only role");
         TestDb { admin, name, conn }
     }
 
-    /// The database's URL, for the settings of the code under test.
+    /// The database's URL as its owner, for the tests that load data into it.
     pub fn url(&self) -> String {
         self.admin.clone().database(&self.name).to_url_lossy().to_string()
+    }
+
+    /// The database's URL as the read-only role, for the code under test: the app connects
+    /// with no more than it needs, as operators are told to run it.
+    pub fn reader_url(&self) -> String {
+        self.admin.clone().database(&self.name).username(augur_schema::READER_ROLE).to_url_lossy().to_string()
     }
 
     /// Drops the database, ending any session still on it. Best effort.

@@ -123,7 +123,7 @@ async fn setup() -> (TestDb, TestRedis, Settings, Cache, ChartService) {
     .await
     .unwrap();
     let redis = TestRedis::new("crash");
-    let database_url = db.url();
+    let database_url = db.reader_url();
     let settings = Settings::from_lookup(|name| match name {
         "DATABASE_URL" => Some(database_url.clone()),
         "REDIS_URL" => Some(redis.url.clone()),
@@ -150,7 +150,7 @@ async fn a_killed_workers_job_is_finished_by_another_worker() {
     let repos = RepoSet::new([10]).unwrap();
 
     // Augur holds a lock on `commits`, so the first worker's query waits inside the job.
-    let mut augur = lock_commits(&settings.database_url).await;
+    let mut augur = lock_commits(&db.url()).await;
     let mut first = WorkerProcess::start(&settings);
     wait_for(&service, &repos, Duration::from_secs(20), |r| matches!(r, ChartReply::Running { .. })).await;
 
@@ -174,7 +174,7 @@ async fn a_killed_workers_job_is_finished_by_another_worker() {
 async fn sigterm_stops_taking_jobs_and_finishes_the_one_in_flight() {
     let (db, redis, settings, cache, service) = setup().await;
     let repos = RepoSet::new([10]).unwrap();
-    let mut augur = lock_commits(&settings.database_url).await;
+    let mut augur = lock_commits(&db.url()).await;
     let mut worker = WorkerProcess::start(&settings);
     wait_for(&service, &repos, Duration::from_secs(20), |r| matches!(r, ChartReply::Running { .. })).await;
 
@@ -209,7 +209,7 @@ async fn sigterm_stops_taking_jobs_and_finishes_the_one_in_flight() {
 async fn a_job_outlasting_the_grace_period_goes_to_another_worker() {
     let (db, redis, settings, cache, service) = setup().await;
     let repos = RepoSet::new([10]).unwrap();
-    let mut augur = lock_commits(&settings.database_url).await;
+    let mut augur = lock_commits(&db.url()).await;
     let mut worker = WorkerProcess::start_with(&settings, &[("WORKER_SHUTDOWN_GRACE_SECS", "1")]);
     wait_for(&service, &repos, Duration::from_secs(20), |r| matches!(r, ChartReply::Running { .. })).await;
 

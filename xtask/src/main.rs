@@ -136,6 +136,7 @@ async fn seed(args: Seed) -> anyhow::Result<()> {
     if schema::has_augur_data(&mut conn).await? {
         if keep_existing {
             println!("the database already holds augur_data: left as it is");
+            schema::grant_reader(&mut conn).await.context("could not grant the read-only role")?;
             return Ok(());
         }
         if !replace {
@@ -150,7 +151,9 @@ async fn seed(args: Seed) -> anyhow::Result<()> {
     schema::create(&mut conn).await.context("could not create the schema")?;
     let anchor = Utc::now().duration_trunc(TimeDelta::days(1)).context("today has a start")?;
     let report = generate::seed(&mut conn, scale, seed, anchor).await.context("could not load the data")?;
+    schema::grant_reader(&mut conn).await.context("could not grant the read-only role")?;
     println!("seeded the {scale:?} scale in {:.1} s:", started.elapsed().as_secs_f64());
+    println!("  the app may connect as {} (it can read augur_data and nothing else)", schema::READER_ROLE);
     for (table, rows) in &report.rows {
         println!("  {table:<36} {rows:>10}");
     }

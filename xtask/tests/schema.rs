@@ -801,3 +801,52 @@ async fn views_follow_augur_definitions_with_our_decisions() {
     );
     db.drop().await;
 }
+
+/// The SQLSTATE of what the database said to `sql`, run as `conn`.
+async fn refused(conn: &mut PgConnection, sql: &str) -> String {
+    match sqlx::raw_sql(sql).execute(&mut *conn).await {
+        Ok(_) => panic!("the read-only role may run {sql}"),
+        Err(sqlx::Error::Database(e)) => e.code().unwrap_or_default().into_owned(),
+        Err(other) => panic!("{sql}: {other}"),
+    }
+}
+
+#[tokio::test]
+async fn the_apps_role_reads_augur_and_can_change_nothing() {
+    use sqlx::Connection;
+
+    let db = TestDb::new().await;
+    let mut reader = PgConnection::connect(&db.reader_url()).await.expect("the read-only role logs in");
+    let repos: i64 = sqlx::query_scalar("SELECT count(*) FROM augur_data.repo").fetch_one(&mut reader).await.unwrap();
+    assert_eq!(repos, 0);
+    let views: i64 = sqlx::query_scalar("SELECT count(*) FROM augur_data.explorer_contributor_actions")
+        .fetch_one(&mut reader)
+        .await
+        .unwrap();
+    assert_eq!(views, 0);
+    sqlx::raw_sql("SELECT repo_id, facade_data_last_collected FROM augur_operations.collection_status")
+        .execute(&mut reader)
+        .await
+        .expect("the collection dates are readable");
+
+    // Read-only transactions by default (25006), and no privilege beneath that (42501).
+    let insert = "INSERT INTO augur_data.repo_groups (repo_group_id, rg_name) VALUES (1, 'x')";
+    assert_eq!(refused(&mut reader, insert).await, "25006");
+    sqlx::raw_sql("SET default_transaction_read_only = off").execute(&mut reader).await.unwrap();
+    for sql in [
+        insert,
+        "UPDATE augur_data.repo SET repo_name = 'x'",
+        "DELETE FROM augur_data.commits",
+        "TRUNCATE augur_data.commits",
+        "CREATE TABLE augur_data.mine (x int)",
+        "CREATE TABLE public.mine (x int)",
+        "REFRESH MATERIALIZED VIEW augur_data.explorer_entry_list",
+        "SELECT core_task_id FROM augur_operations.collection_status",
+        "UPDATE augur_operations.collection_status SET core_status = 'x'",
+    ] {
+        let code = refused(&mut reader, sql).await;
+        assert!(code == "42501", "{sql}: expected a refused privilege, got {code}");
+    }
+    reader.close().await.unwrap();
+    db.drop().await;
+}

@@ -34,7 +34,8 @@ impl TestEnv {
     pub async fn with(overrides: impl Fn(&str) -> Option<String>) -> TestEnv {
         let database = TestDb::new().await;
         let redis = TestRedis::new("t");
-        let database_url = database.url();
+        // The app reads as the read-only role; the test loads data as the owner (`db`).
+        let database_url = database.reader_url();
         let settings = Settings::from_lookup(|name| {
             overrides(name).or_else(|| match name {
                 "DATABASE_URL" => Some(database_url.clone()),
@@ -53,8 +54,9 @@ impl TestEnv {
         TestEnv { settings, cache, metrics_url: None, worker, database, redis, running: Vec::new() }
     }
 
+    /// A connection as the database's owner, to load data or lock tables.
     pub async fn db(&self) -> PgConnection {
-        PgConnection::connect(&self.settings.database_url).await.unwrap()
+        PgConnection::connect(&self.database.url()).await.unwrap()
     }
 
     /// The driven worker reads Augur at `database_url` instead (the web tier keeps its own).
