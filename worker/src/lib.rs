@@ -50,6 +50,7 @@ impl Worker {
         let janitor_queue = explorer::jobs::queue::connect(&settings.redis_url, &settings.key_prefix)
             .context("REDIS_URL is not a valid Redis URL")?;
         let janitor = tokio::spawn(janitor(janitor_queue, context.cache.clone()));
+        let freshness = tokio::spawn(follow_collections(context.clone()));
         let probes = match settings.worker_metrics_addr {
             Some(addr) => {
                 let listener =
@@ -78,6 +79,7 @@ impl Worker {
             tokio::time::sleep(Duration::from_secs(1)).await;
         };
         janitor.abort();
+        freshness.abort();
         if let Some(probes) = probes {
             probes.abort();
         }
@@ -218,6 +220,35 @@ async fn janitor(mut queue: explorer::jobs::queue::JobQueue, cache: Cache) {
             },
             Ok(false) => {}
             Err(error) => warn!(%error, "could not clean finished jobs"),
+        }
+    }
+}
+
+/// Every FRESHNESS_CHECK_SECS, one worker of the fleet drops the cached data of repos
+/// that Augur has collected anew.
+async fn follow_collections(context: JobContext) {
+    let every = context.settings.freshness_check;
+    let mut tick = tokio::time::interval(every);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        let lock = (every * 4 / 5).max(Duration::from_secs(1));
+        match context.cache.try_lock("freshness", lock).await {
+            Ok(true) => {
+                match explorer::jobs::freshness::sweep(&context.db, &context.cache, context.settings.result_ttl).await {
+                    Ok(sweep) if sweep.refreshed.is_empty() => {}
+                    Ok(sweep) => {
+                        info!(
+                            repos = sweep.refreshed.len(),
+                            dropped = sweep.dropped,
+                            "dropped data Augur collected anew"
+                        )
+                    }
+                    Err(error) => warn!(%error, "could not follow Augur's collections"),
+                }
+            }
+            Ok(false) => {}
+            Err(error) => warn!(%error, "could not follow Augur's collections"),
         }
     }
 }

@@ -277,9 +277,32 @@ pub async fn seed(conn: &mut PgConnection, scale: Scale, seed: u64, anchor: Date
             report.add(table, rows);
         }
     }
+    report.add("collection_status", collection_status(&mut *conn, anchor).await?);
     for (view, rows) in crate::schema::refresh_views(&mut *conn).await? {
         report.add(view, rows);
     }
     sqlx::raw_sql("ANALYZE").execute(&mut *conn).await?;
     Ok(report)
+}
+
+/// Augur's collection bookkeeping: every repo's core and facade phases finished within the
+/// day before `anchor`, the secondary phase of one repo in seven still pending, and the ML
+/// phase never run, as on most Augur installations. Computed from the repo id, so the
+/// generator's random streams (and the golden results) stay as they were.
+async fn collection_status(conn: &mut PgConnection, anchor: DateTime<Utc>) -> sqlx::Result<u64> {
+    let done = sqlx::query(
+        "INSERT INTO augur_operations.collection_status
+             (repo_id, core_status, core_data_last_collected, secondary_status, secondary_data_last_collected,
+              facade_status, facade_data_last_collected, ml_status)
+         SELECT repo_id, 'Success', at - interval '2 hours',
+                CASE WHEN repo_id % 7 = 0 THEN 'Pending' ELSE 'Success' END,
+                CASE WHEN repo_id % 7 = 0 THEN NULL ELSE at - interval '1 hour' END,
+                'Success', at - interval '90 minutes', 'Pending'
+           FROM (SELECT repo_id, $1::timestamp - make_interval(hours => (repo_id % 20)::int) AS at
+                   FROM augur_data.repo) AS r",
+    )
+    .bind(anchor.naive_utc())
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected())
 }
