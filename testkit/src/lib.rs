@@ -85,7 +85,7 @@ impl TestRedis {
     pub async fn drop(self) -> u64 {
         let Ok(client) = redis::Client::open(self.url.as_str()) else { return 0 };
         let Ok(mut conn) = client.get_multiplexed_async_connection().await else { return 0 };
-        let prefix = escape_glob(&self.prefix);
+        let prefix = explorer::store::escape_glob(&self.prefix);
         let mut deleted = 0;
         for pattern in [format!("{prefix}*"), format!("{{{prefix}*")] {
             let mut cursor = 0u64;
@@ -114,27 +114,9 @@ impl TestRedis {
     }
 }
 
-/// `text` as a Redis MATCH pattern that matches only itself.
-fn escape_glob(text: &str) -> String {
-    let mut escaped = String::with_capacity(text.len());
-    for c in text.chars() {
-        if matches!(c, '*' | '?' | '[' | ']' | '\\') {
-            escaped.push('\\');
-        }
-        escaped.push(c);
-    }
-    escaped
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn glob_characters_match_only_themselves() {
-        assert_eq!(escape_glob("t_1_2:"), "t_1_2:");
-        assert_eq!(escape_glob("a*b?[c]\\"), "a\\*b\\?\\[c\\]\\\\");
-    }
 
     #[test]
     fn unique_names_differ_within_a_process() {

@@ -3,6 +3,7 @@
 
 pub mod bench;
 pub mod bench_page;
+pub mod bench_reference;
 pub mod bench_search;
 pub mod generate;
 pub mod load;

@@ -71,6 +71,19 @@ enum Task {
         #[arg(long, value_name = "PATH", default_value = "/contributions")]
         page: String,
     },
+    /// Time reading a large selection's result kept as a reference to its parts, against a copy
+    ///
+    /// The parts must be cached (ask for a chart of the selection first). It reads REDIS_URL
+    /// and CACHE_KEY_PREFIX like the server.
+    BenchReference {
+        /// The query whose parts to read (commits, prs, issues, ...)
+        #[arg(long, value_name = "NAME", default_value = "commits", value_parser = parse_query)]
+        query: explorer::Query,
+        #[arg(long, value_name = "ID,ID", value_parser = RepoSet::parse)]
+        repos: RepoSet,
+        #[arg(long, value_name = "N", default_value_t = 50)]
+        reads: usize,
+    },
     /// Time the repo and org search index over a synthetic catalog in memory
     ///
     /// No database. Builds the index, then times a fixed mix of --queries typeahead queries
@@ -121,10 +134,18 @@ async fn main() -> anyhow::Result<()> {
             let bench = xtask::bench_page::PageBench { base_url, org, requests: requests.max(1), page };
             xtask::bench_page::run(bench, &explorer::Settings::from_env()?).await
         }
+        Task::BenchReference { query, repos, reads } => {
+            let bench = xtask::bench_reference::ReferenceBench { query, repos, reads };
+            xtask::bench_reference::run(bench, &explorer::Settings::from_env()?).await
+        }
         Task::BenchSearch { repos, orgs, queries } => {
             xtask::bench_search::run(xtask::bench_search::SearchBench { repos, orgs, queries: queries.max(1) })
         }
     }
+}
+
+fn parse_query(name: &str) -> Result<explorer::Query, String> {
+    explorer::Query::from_name(name).ok_or_else(|| format!("no query is named {name:?}"))
 }
 
 async fn seed(args: Seed) -> anyhow::Result<()> {

@@ -70,18 +70,6 @@ pub async fn sweep(db: &PgPool, cache: &Cache, result_ttl: Duration) -> Result<S
     let since = watermark.unwrap_or_else(|| now_ms() - result_ttl.as_millis() as i64) - OVERLAP.as_millis() as i64;
     let changed: Vec<(i64, i64)> = sqlx::query_as(CHANGED_SINCE).bind(since).fetch_all(db).await?;
     let mut sweep = Sweep { changed: changed.len(), ..Sweep::default() };
-    // The records live as long as a cached part could, renewed by each sweep.
-    let keep = result_ttl.as_secs().max(1) as i64 * 2;
-    if changed.is_empty() {
-        redis::pipe()
-            .expire(seen_key(cache), keep)
-            .ignore()
-            .expire(watermark_key(cache), keep)
-            .ignore()
-            .query_async::<()>(&mut conn)
-            .await?;
-        return Ok(sweep);
-    }
     for batch in changed.chunks(BATCH) {
         let repos: Vec<i64> = batch.iter().map(|(repo, _)| *repo).collect();
         let seen: Vec<Option<i64>> =
@@ -96,21 +84,16 @@ pub async fn sweep(db: &PgPool, cache: &Cache, result_ttl: Duration) -> Result<S
             sweep.dropped += cache.invalidate_current(&refreshed).await?;
         }
         // Recorded only once dropped: a sweep cut short drops them again next time.
-        let mut record = redis::pipe();
-        record.hset_multiple(seen_key(cache), batch).ignore();
-        record.query_async::<()>(&mut conn).await?;
+        conn.hset_multiple::<_, _, _, ()>(seen_key(cache), batch).await?;
         sweep.refreshed.extend(refreshed);
     }
-    let newest = changed.iter().map(|(_, collected)| *collected).max().unwrap_or(since);
-    let newest = newest.max(watermark.unwrap_or(i64::MIN));
-    redis::pipe()
-        .set(watermark_key(cache), newest)
-        .ignore()
-        .expire(seen_key(cache), keep)
-        .ignore()
-        .expire(watermark_key(cache), keep)
-        .ignore()
-        .query_async::<()>(&mut conn)
-        .await?;
+    // The records live as long as a cached part could, renewed by each sweep.
+    let keep = result_ttl.as_secs().max(1) as i64 * 2;
+    let mut record = redis::pipe();
+    if let Some(newest) = changed.iter().map(|(_, collected)| *collected).max() {
+        record.set(watermark_key(cache), newest.max(watermark.unwrap_or(i64::MIN))).ignore();
+    }
+    record.expire(seen_key(cache), keep).ignore().expire(watermark_key(cache), keep).ignore();
+    record.query_async::<()>(&mut conn).await?;
     Ok(sweep)
 }

@@ -127,7 +127,7 @@ pub async fn vacuum(queue: &mut JobQueue) -> Result<usize, apalis_redis::Error> 
         let (next, keys): (u64, Vec<String>) = redis::cmd("SCAN")
             .arg(cursor)
             .arg("MATCH")
-            .arg(format!("{}*", escape_glob(&metadata)))
+            .arg(format!("{}*", crate::store::escape_glob(&metadata)))
             .arg("COUNT")
             .arg(500)
             .query_async(conn)
@@ -145,18 +145,6 @@ pub async fn vacuum(queue: &mut JobQueue) -> Result<usize, apalis_redis::Error> 
         cursor = next;
     }
     Ok(cleaned)
-}
-
-/// `text` as a Redis MATCH pattern that matches only itself.
-fn escape_glob(text: &str) -> String {
-    let mut escaped = String::with_capacity(text.len());
-    for c in text.chars() {
-        if matches!(c, '*' | '?' | '[' | ']' | '\\') {
-            escaped.push('\\');
-        }
-        escaped.push(c);
-    }
-    escaped
 }
 
 fn queue_name_of(queue: &JobQueue) -> String {

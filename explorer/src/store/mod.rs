@@ -78,3 +78,24 @@ impl Cache {
         redis::cmd("PING").query_async::<()>(&mut self.conn.clone()).await
     }
 }
+
+/// `text` as a Redis MATCH pattern that matches only itself.
+pub fn escape_glob(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '*' | '?' | '[' | ']' | '\\') {
+            escaped.push('\\');
+        }
+        escaped.push(c);
+    }
+    escaped
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn glob_characters_match_only_themselves() {
+        assert_eq!(super::escape_glob("t_1_2:"), "t_1_2:");
+        assert_eq!(super::escape_glob("a*b?[c]\\"), "a\\*b\\?\\[c\\]\\\\");
+    }
+}
