@@ -6,10 +6,10 @@ use std::time::Duration;
 use redis::AsyncCommands;
 
 use super::{codec::CachedResult, Cache, CacheError};
+use crate::{Query, ResultKey};
 
 /// The most drawings (chart JSON for one set of controls) kept per cached result.
 pub const MAX_DRAWINGS: usize = 64;
-use crate::{Query, ResultKey};
 
 impl Cache {
     /// The cached parts of `repos`, in their order; `None` where a repo has none.
