@@ -47,6 +47,8 @@ log "end-to-end tests"
 e2e_db="${TEST_DATABASE_URL%/*}/augur_e2e"
 debug_cargo xtask seed --scale tiny --database-url "$e2e_db" --replace
 port=$(free_port)
+# The app reads as the read-only role; a test that breaks and mends Augur uses the owner.
+export AUGUR_OWNER_URL="$e2e_db"
 export DATABASE_URL="$(reader_url "$e2e_db")" REDIS_URL="$TEST_REDIS_URL" CACHE_KEY_PREFIX="e2e-$$-$RANDOM:"
 # Every Playwright test is one client (127.0.0.1) opening many cold selections in a row:
 # more new jobs a minute than the per-client default allows a person.

@@ -5,8 +5,9 @@ import { collectErrors, open, pick } from "./support";
 
 // Breaks the query behind two charts by renaming its view in the test's Augur database,
 // then checks that the page shows the failure with "Try again", and that the button brings
-// the chart once the database is mended. scripts/test.sh exports the server's settings.
-const databaseUrl = process.env.DATABASE_URL;
+// the chart once the database is mended. scripts/test.sh exports the server's settings, and
+// the database's owner URL: the server reads as a role that may not rename anything.
+const databaseUrl = process.env.AUGUR_OWNER_URL;
 const worker = path.resolve(__dirname, "../../target/debug/worker");
 
 function sql(statement: string) {
@@ -14,7 +15,7 @@ function sql(statement: string) {
 }
 
 test("a failed chart offers Try again, which works once the cause is fixed", async ({ page }) => {
-  expect(databaseUrl, "DATABASE_URL names the server's database: run through scripts/test.sh").toBeTruthy();
+  expect(databaseUrl, "AUGUR_OWNER_URL names the server's database: run through scripts/test.sh").toBeTruthy();
   const errors = collectErrors(page);
   // Earlier tests cached this query's results: forget them so the job runs.
   execFileSync(worker, ["invalidate", "--query", "pr_responses"]);
