@@ -111,8 +111,19 @@ pub fn series_hex(index: usize) -> String {
     format!("#{r:02X}{g:02X}{b:02X}")
 }
 
+/// The palette's colours, then lighter tints of them, then darker shades: 24 colours
+/// before one repeats, so a pie of many slices never gives two slices one colour. The
+/// tints and shades keep their hue, so series stay told apart by lightness as well.
 pub fn series_color(index: usize) -> RGBColor {
-    PALETTE[index % PALETTE.len()]
+    let RGBColor(r, g, b) = PALETTE[index % PALETTE.len()];
+    let toward = |channel: u8, target: u8, share: u32| {
+        ((u32::from(channel) * (100 - share) + u32::from(target) * share) / 100) as u8
+    };
+    match (index / PALETTE.len()) % 3 {
+        0 => RGBColor(r, g, b),
+        1 => RGBColor(toward(r, 255, 45), toward(g, 255, 45), toward(b, 255, 45)),
+        _ => RGBColor(toward(r, 0, 40), toward(g, 0, 40), toward(b, 0, 40)),
+    }
 }
 
 /// One labelled circle per point. x is drawn as log10(1 + x), so a repository with one
@@ -447,6 +458,18 @@ mod tests {
 
     fn spec(layout: Layout) -> ChartSpec {
         ChartSpec { layout, ..crate::catalog::UNSET }
+    }
+
+    #[test]
+    fn twenty_four_series_get_twenty_four_colours() {
+        let colours: std::collections::HashSet<String> = (0..24).map(series_hex).collect();
+        assert_eq!(colours.len(), 24, "{colours:?}");
+        assert_eq!(series_hex(0), "#316EC4", "the first stays the app's blue");
+        assert_eq!(series_hex(24), series_hex(0), "then the cycle starts again");
+        // A tint is lighter than its colour and a shade darker, with the same hue order.
+        let light = |c: RGBColor| u32::from(c.0) + u32::from(c.1) + u32::from(c.2);
+        assert!(light(series_color(8)) > light(series_color(0)));
+        assert!(light(series_color(16)) < light(series_color(0)));
     }
 
     fn fill(index: usize) -> String {
