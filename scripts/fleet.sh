@@ -22,7 +22,7 @@ profile="${FLEET_PROFILE:-release}"
 log "building the $profile binaries"
 if [ "$profile" = release ]; then
   cargo leptos build --release
-  cargo build --release -p worker
+  RUSTFLAGS="--cfg erase_components" cargo build --release -p worker
 else
   cargo leptos build
   RUSTFLAGS="--cfg erase_components" cargo build -p worker

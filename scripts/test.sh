@@ -30,7 +30,7 @@ psql "$TEST_DATABASE_URL" -Atc "SELECT datname FROM pg_database d WHERE datname 
 logs="$ROOT/target/test-logs"
 mkdir -p "$logs"
 
-# cargo with the flags cargo-leptos adds to debug builds, so that all builds share their
+# cargo with the flags cargo-leptos adds to every build, so that all builds share their
 # artefacts. Not exported: cargo-leptos appends its flags to RUSTFLAGS, and the doubled
 # flag would rebuild everything.
 debug_cargo() { RUSTFLAGS="--cfg erase_components" cargo "$@"; }
@@ -69,11 +69,11 @@ log "fleet test (scripts/fleet-test.sh)"
 FLEET_REPORT="$logs/fleet.md" scripts/fleet-test.sh 2>&1 | tee "$logs/fleet.log"
 
 # What deploy/Containerfile's build stage builds: the release server (with the release browser
-# bundle in target/site) and worker. Release builds keep Leptos' full view types, which debug
-# builds erase, so a page can compile in debug and not in release; scripts/demo.sh reuses these.
+# bundle in target/site) and worker, their view types erased as in debug builds (Cargo.toml's
+# always-erase-components); scripts/demo.sh reuses these.
 log "the release build the image holds (cargo leptos build --release, the release worker)"
 cargo leptos build --release
-cargo build --release -p worker
+RUSTFLAGS="--cfg erase_components" cargo build --release -p worker
 
 # deploy/: the manifests validated offline, and those release binaries run as the image runs them.
 log "deploy test (scripts/deploy-test.sh, on the release build)"
