@@ -102,7 +102,7 @@ fn PageControlBar(page: RwSignal<PageControls>) -> impl IntoView {
                     name=name
                     prop:value=move || page.with(|p| get(p).map(|d| d.to_string()).unwrap_or_default())
                     on:change=move |ev| {
-                        let date = NaiveDate::parse_from_str(&event_target_value(&ev), "%Y-%m-%d").ok();
+                        let date = charts::iso::parse_date(&event_target_value(&ev));
                         page.update(|p| put(p, date));
                     }
                 />

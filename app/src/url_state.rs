@@ -66,7 +66,7 @@ pub struct PageControls {
 
 impl PageControls {
     fn read(query: &ParamsMap) -> Self {
-        let date = |name| query.get(name).and_then(|text| NaiveDate::parse_from_str(&text, "%Y-%m-%d").ok());
+        let date = |name| query.get(name).and_then(|text| charts::iso::parse_date(&text));
         PageControls {
             hide_bots: query.get(BOTS_PARAM).as_deref() != Some("show"),
             from: date(FROM_PARAM),

@@ -277,7 +277,9 @@ pub struct ChartControls {
     /// Leave out contributors whose GitHub account type is 'Bot' (on by default).
     pub hide_bots: bool,
     /// The first and last day shown, both included (UTC).
+    #[serde(default, with = "crate::iso::optional_date")]
     pub from: Option<NaiveDate>,
+    #[serde(default, with = "crate::iso::optional_date")]
     pub to: Option<NaiveDate>,
     pub staling_days: u32,
     pub stale_days: u32,
@@ -632,8 +634,8 @@ fn out_of_range(control: Control, chart: ChartId, text: &str) -> ControlError {
 }
 
 fn parse_date(param: &str, text: &str) -> Result<NaiveDate, ControlError> {
-    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
-        .map_err(|_| ControlError(format!("{param} must be a date as YYYY-MM-DD (got {text:?})")))
+    crate::iso::parse_date(text.trim())
+        .ok_or_else(|| ControlError(format!("{param} must be a date as YYYY-MM-DD (got {text:?})")))
 }
 
 #[cfg(test)]

@@ -93,7 +93,7 @@ impl Table {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(untagged)]
+#[serde(untagged, try_from = "crate::wire::DataWire")]
 pub enum ChartData {
     Periods(TimeSeries),
     Categories(Categories),

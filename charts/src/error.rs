@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 /// are lower-case clauses without a final period, like the rest of the API's errors, so the
 /// page can set them in its own sentences.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(tag = "kind", rename_all = "snake_case", try_from = "crate::wire::ErrorWire")]
 pub enum AppError {
     /// The request itself is wrong (a bad parameter, an unknown org, too large a selection):
     /// asking again unchanged gets the same answer.

@@ -8,11 +8,13 @@ mod definitions;
 mod error;
 mod hits;
 mod interval;
+pub mod iso;
 mod render;
 mod reply;
 mod search;
 mod series;
 mod url;
+mod wire;
 
 pub use catalog::{ChartId, ChartSpec, Choice, Layout, PageSpec, RepoEntry, CHARTS, PAGES};
 pub use controls::{ChartControls, Control, ControlError, RepoPick, BOTS_PARAM, FROM_PARAM, REPO_PARAM, TO_PARAM};

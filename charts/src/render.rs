@@ -406,14 +406,13 @@ fn draw(
 }
 
 pub(crate) fn period_label(start: NaiveDate, interval: Interval) -> String {
-    let format = match interval {
-        Interval::Day | Interval::Week => "%Y-%m-%d",
-        Interval::Month => "%Y-%m",
-        Interval::Quarter => return format!("{} Q{}", start.year(), start.month0() / 3 + 1),
-        Interval::Half => return format!("{} H{}", start.year(), start.month0() / 6 + 1),
-        Interval::Year => "%Y",
-    };
-    start.format(format).to_string()
+    match interval {
+        Interval::Day | Interval::Week => crate::iso::format_date(start),
+        Interval::Month => format!("{:04}-{:02}", start.year(), start.month()),
+        Interval::Quarter => format!("{} Q{}", start.year(), start.month0() / 3 + 1),
+        Interval::Half => format!("{} H{}", start.year(), start.month0() / 6 + 1),
+        Interval::Year => format!("{:04}", start.year()),
+    }
 }
 
 /// Each series' place in the file's legend: rows of (series, x), as many as the width needs.

@@ -5,7 +5,7 @@ use crate::ChartData;
 
 /// The state of one chart request: its data, or why it has none yet.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "status", rename_all = "lowercase")]
+#[serde(tag = "status", rename_all = "lowercase", try_from = "crate::wire::ReplyWire")]
 pub enum ChartReply {
     /// Waiting for a worker. `elapsed_ms` counts from the first request; `position` is
     /// the place in the queue (1 = next), when known.
@@ -19,6 +19,7 @@ pub enum ChartReply {
         elapsed_ms: u64,
     },
     Ready {
+        #[serde(with = "crate::iso::utc_time")]
         computed_at: DateTime<Utc>,
         data: ChartData,
     },

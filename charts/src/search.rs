@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 /// One typeahead suggestion: a whole org, or a single repository.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "lowercase")]
+#[serde(tag = "kind", rename_all = "lowercase", try_from = "crate::wire::HitWire")]
 pub enum SearchHit {
     /// An org (an Augur repo group) and how many repositories it holds.
     Org { name: String, repos: usize },

@@ -16,6 +16,7 @@ pub struct Series {
 /// to the last one with data, gaps included, so bars line up with a calendar axis.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct TimeSeries {
+    #[serde(with = "crate::iso::dates")]
     pub periods: Vec<NaiveDate>,
     pub series: Vec<Series>,
 }
@@ -68,7 +69,7 @@ impl TimeSeries {
 
     /// The data as CSV: a `period` column, then one column per series.
     pub fn to_csv(&self) -> String {
-        csv("period", self.periods.iter().map(|p| p.format("%Y-%m-%d").to_string()), &self.series)
+        csv("period", self.periods.iter().map(|p| crate::iso::format_date(*p)), &self.series)
     }
 }
 

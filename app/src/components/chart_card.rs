@@ -231,7 +231,7 @@ fn ChartBody(
         Ok(Some(ChartReply::Ready { computed_at, data })) => {
             let as_of = view! {
                 <a href="/definitions#data-as-of">"Data as of"</a>
-                {format!(" {}", computed_at.format("%Y-%m-%d %H:%M UTC"))}
+                {format!(" {}", charts::iso::format_minute(computed_at))}
             };
             if let ChartData::Points(points) = &data {
                 if points.points.len() < 2 {
