@@ -7,16 +7,17 @@ use crate::{
 };
 
 /// Series colours in order; the first is the app's blue. Chosen to stay apart for
-/// the common forms of colour blindness (Okabe–Ito based).
+/// the common forms of colour blindness (Okabe–Ito's hues), and darkened where Okabe–Ito's
+/// own are too light to read on the white plot: each has at least 3:1 contrast there.
 const PALETTE: [RGBColor; 8] = [
     RGBColor(49, 110, 196),
-    RGBColor(230, 159, 0),
-    RGBColor(0, 158, 115),
-    RGBColor(204, 121, 167),
-    RGBColor(86, 180, 233),
+    RGBColor(184, 122, 0),
+    RGBColor(0, 148, 108),
+    RGBColor(196, 100, 155),
+    RGBColor(20, 135, 190),
     RGBColor(213, 94, 0),
     RGBColor(120, 94, 240),
-    RGBColor(90, 90, 90),
+    RGBColor(100, 100, 100),
 ];
 const AXIS_FONT: (&str, u32) = ("sans-serif", 13);
 
@@ -111,9 +112,10 @@ pub fn series_hex(index: usize) -> String {
     format!("#{r:02X}{g:02X}{b:02X}")
 }
 
-/// The palette's colours, then lighter tints of them, then darker shades: 24 colours
-/// before one repeats, so a pie of many slices never gives two slices one colour. The
-/// tints and shades keep their hue, so series stay told apart by lightness as well.
+/// The palette's colours, then two darker shades of them: 24 colours before one repeats,
+/// so a pie of many slices never gives two slices one colour. The shades keep their hue,
+/// so series stay told apart by lightness as well; lighter tints would fall under 3:1
+/// contrast on the white plot.
 pub fn series_color(index: usize) -> RGBColor {
     let RGBColor(r, g, b) = PALETTE[index % PALETTE.len()];
     let toward = |channel: u8, target: u8, share: u32| {
@@ -121,8 +123,8 @@ pub fn series_color(index: usize) -> RGBColor {
     };
     match (index / PALETTE.len()) % 3 {
         0 => RGBColor(r, g, b),
-        1 => RGBColor(toward(r, 255, 45), toward(g, 255, 45), toward(b, 255, 45)),
-        _ => RGBColor(toward(r, 0, 40), toward(g, 0, 40), toward(b, 0, 40)),
+        1 => RGBColor(toward(r, 0, 30), toward(g, 0, 30), toward(b, 0, 30)),
+        _ => RGBColor(toward(r, 0, 55), toward(g, 0, 55), toward(b, 0, 55)),
     }
 }
 
@@ -465,10 +467,32 @@ mod tests {
         assert_eq!(colours.len(), 24, "{colours:?}");
         assert_eq!(series_hex(0), "#316EC4", "the first stays the app's blue");
         assert_eq!(series_hex(24), series_hex(0), "then the cycle starts again");
-        // A tint is lighter than its colour and a shade darker, with the same hue order.
+        // Each shade is darker than the one before, with the same hue order.
         let light = |c: RGBColor| u32::from(c.0) + u32::from(c.1) + u32::from(c.2);
-        assert!(light(series_color(8)) > light(series_color(0)));
-        assert!(light(series_color(16)) < light(series_color(0)));
+        assert!(light(series_color(8)) < light(series_color(0)));
+        assert!(light(series_color(16)) < light(series_color(8)));
+    }
+
+    /// WCAG's relative luminance of an sRGB colour.
+    fn luminance(RGBColor(r, g, b): RGBColor) -> f64 {
+        let linear = |c: u8| {
+            let c = f64::from(c) / 255.0;
+            if c <= 0.04045 {
+                c / 12.92
+            } else {
+                ((c + 0.055) / 1.055).powf(2.4)
+            }
+        };
+        0.2126 * linear(r) + 0.7152 * linear(g) + 0.0722 * linear(b)
+    }
+
+    #[test]
+    fn every_series_colour_has_three_to_one_contrast_on_the_white_plot() {
+        // WCAG 1.4.11 (non-text contrast): marks need 3:1 against what they are drawn on.
+        for index in 0..24 {
+            let contrast = 1.05 / (luminance(series_color(index)) + 0.05);
+            assert!(contrast >= 3.0, "series {index} ({}): {contrast:.2}:1", series_hex(index));
+        }
     }
 
     fn fill(index: usize) -> String {
