@@ -108,21 +108,6 @@ pub mod optional_date {
     }
 }
 
-/// Serde for a UTC time as RFC 3339 text, written as chrono writes it.
-pub mod utc_time {
-    use chrono::{DateTime, Utc};
-    use serde::{de::Error, Deserialize, Deserializer, Serialize, Serializer};
-
-    pub fn serialize<S: Serializer>(time: &DateTime<Utc>, serializer: S) -> Result<S::Ok, S::Error> {
-        time.serialize(serializer)
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<DateTime<Utc>, D::Error> {
-        let text = String::deserialize(deserializer)?;
-        super::parse_time(&text).ok_or_else(|| Error::custom(format!("{text:?} is not an RFC 3339 time")))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -19,7 +19,6 @@ pub enum ChartReply {
         elapsed_ms: u64,
     },
     Ready {
-        #[serde(with = "crate::iso::utc_time")]
         computed_at: DateTime<Utc>,
         data: ChartData,
     },
