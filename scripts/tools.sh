@@ -77,7 +77,9 @@ ensure_deploy_tools() {
   command -v npm >/dev/null || apt_install nodejs npm
   if ! "$DEPLOY_TOOLS/venv/bin/kubernetes-validate" --version 2>/dev/null | grep -q "$KUBERNETES_VALIDATE_VERSION"; then
     log "pip install kubernetes-validate $KUBERNETES_VALIDATE_VERSION (into target/deploy-tools/venv)"
-    python3 -m venv "$DEPLOY_TOOLS/venv" 2>/dev/null || { apt_install python3-venv && python3 -m venv "$DEPLOY_TOOLS/venv"; }
+    # --clear: a venv left half-made by an interrupted run has no pip, and would fail every run after.
+    python3 -m venv --clear "$DEPLOY_TOOLS/venv" 2>/dev/null ||
+      { apt_install python3-venv && python3 -m venv --clear "$DEPLOY_TOOLS/venv"; }
     "$DEPLOY_TOOLS/venv/bin/pip" install -q "kubernetes-validate==$KUBERNETES_VALIDATE_VERSION"
   fi
   if [ ! -f "$DEPLOY_TOOLS/node_modules/@kubernetes-models/keda/package.json" ]; then
