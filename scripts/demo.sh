@@ -28,7 +28,7 @@ fi
 
 log "building the release (the first build takes about 10 minutes)"
 cargo leptos build --release
-RUSTFLAGS="--cfg erase_components" cargo build --release -p worker
+leptos_cargo build --release -p worker
 
 export LEPTOS_SITE_ADDR="${LEPTOS_SITE_ADDR:-127.0.0.1:3000}"
 export LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_PKG_DIR=pkg LEPTOS_OUTPUT_NAME=explorer

@@ -25,7 +25,7 @@ mkdir -p "$(dirname "$report")"
 phase_secs="${FLEET_PHASE_SECS:-10}"
 
 log "fleet test: seeding the demo database once ($database_url)"
-RUSTFLAGS="--cfg erase_components" cargo xtask seed --scale demo --database-url "$database_url" --keep-existing >/dev/null
+leptos_cargo xtask seed --scale demo --database-url "$database_url" --keep-existing >/dev/null
 
 dir="$ROOT/target/fleet-test"
 rm -rf "$dir"

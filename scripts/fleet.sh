@@ -22,10 +22,10 @@ profile="${FLEET_PROFILE:-release}"
 log "building the $profile binaries"
 if [ "$profile" = release ]; then
   cargo leptos build --release
-  RUSTFLAGS="--cfg erase_components" cargo build --release -p worker
+  leptos_cargo build --release -p worker
 else
   cargo leptos build
-  RUSTFLAGS="--cfg erase_components" cargo build -p worker
+  leptos_cargo build -p worker
 fi
 
 # The app reads as the role the seed granted, unless DATABASE_URL names the role to use.

@@ -30,22 +30,17 @@ psql "$TEST_DATABASE_URL" -Atc "SELECT datname FROM pg_database d WHERE datname 
 logs="$ROOT/target/test-logs"
 mkdir -p "$logs"
 
-# cargo with the flags cargo-leptos adds to every build, so that all builds share their
-# artefacts. Not exported: cargo-leptos appends its flags to RUSTFLAGS, and the doubled
-# flag would rebuild everything.
-debug_cargo() { RUSTFLAGS="--cfg erase_components" cargo "$@"; }
-
 log "unit and integration tests"
-debug_cargo test -p app -p charts -p explorer -p server -p testkit -p worker -p xtask 2>&1 |
+leptos_cargo test -p app -p charts -p explorer -p server -p testkit -p worker -p xtask 2>&1 |
   tee "$logs/cargo-test.log"
 
 log "building the app and the worker for the end-to-end tests"
 cargo leptos build
-debug_cargo build -p worker
+leptos_cargo build -p worker
 
 log "end-to-end tests"
 e2e_db="${TEST_DATABASE_URL%/*}/augur_e2e"
-debug_cargo xtask seed --scale tiny --database-url "$e2e_db" --replace
+leptos_cargo xtask seed --scale tiny --database-url "$e2e_db" --replace
 port=$(free_port)
 # The app reads as the read-only role; a test that breaks and mends Augur uses the owner.
 export AUGUR_OWNER_URL="$e2e_db"
@@ -73,7 +68,7 @@ FLEET_REPORT="$logs/fleet.md" scripts/fleet-test.sh 2>&1 | tee "$logs/fleet.log"
 # always-erase-components); scripts/demo.sh reuses these.
 log "the release build the image holds (cargo leptos build --release, the release worker)"
 cargo leptos build --release
-RUSTFLAGS="--cfg erase_components" cargo build --release -p worker
+leptos_cargo build --release -p worker
 
 # deploy/: the manifests validated offline, and those release binaries run as the image runs them.
 log "deploy test (scripts/deploy-test.sh, on the release build)"

@@ -8,6 +8,11 @@ BINARYEN_VERSION=132          # Debian's binaryen is too old: its wasm-opt outpu
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 export PATH="$HOME/.cargo/bin:$ROOT/end2end/node_modules/.bin:$PATH"
 
+# cargo with the flag cargo-leptos gives every build of this workspace (Cargo.toml's
+# always-erase-components), so that plain cargo builds share its artefacts. Not exported:
+# cargo-leptos appends its flags to RUSTFLAGS, and the doubled flag would rebuild everything.
+leptos_cargo() { RUSTFLAGS="--cfg erase_components" cargo "$@"; }
+
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
 apt_updated=0

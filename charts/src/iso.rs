@@ -31,10 +31,10 @@ pub fn parse_time(text: &str) -> Option<DateTime<Utc>> {
     let mut nanos = 0;
     if let Some(fraction) = zone.strip_prefix('.') {
         let end = fraction.find(|c: char| !c.is_ascii_digit()).unwrap_or(fraction.len());
-        let kept = &fraction[..end.min(9)];
         if end == 0 {
             return None;
         }
+        let kept = &fraction[..end.min(9)];
         nanos = digits(kept)? * 10u32.pow(9 - kept.len() as u32);
         zone = &fraction[end..];
     }
@@ -63,7 +63,12 @@ pub fn format_minute(time: DateTime<Utc>) -> String {
     format!("{} {:02}:{:02} UTC", format_date(time.date_naive()), time.hour(), time.minute())
 }
 
-pub(crate) fn not_a_date(text: &str) -> String {
+/// Every text as a day, or the first that is none.
+pub(crate) fn parse_dates(texts: &[String]) -> Result<Vec<NaiveDate>, String> {
+    texts.iter().map(|text| parse_date(text).ok_or_else(|| not_a_date(text))).collect()
+}
+
+fn not_a_date(text: &str) -> String {
     format!("{text:?} is not a date as YYYY-MM-DD")
 }
 
@@ -85,8 +90,7 @@ pub mod dates {
     }
 
     pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<NaiveDate>, D::Error> {
-        let texts = Vec::<String>::deserialize(deserializer)?;
-        texts.iter().map(|text| super::parse_date(text).ok_or_else(|| Error::custom(super::not_a_date(text)))).collect()
+        super::parse_dates(&Vec::<String>::deserialize(deserializer)?).map_err(Error::custom)
     }
 }
 

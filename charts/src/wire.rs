@@ -76,11 +76,7 @@ impl TryFrom<DataWire> for ChartData {
         let note = wire.note.unwrap_or_default();
         Ok(match wire {
             DataWire { periods: Some(periods), series: Some(series), .. } => {
-                let periods = periods
-                    .iter()
-                    .map(|text| crate::iso::parse_date(text).ok_or_else(|| crate::iso::not_a_date(text)))
-                    .collect::<Result<_, _>>()?;
-                ChartData::Periods(TimeSeries { periods, series })
+                ChartData::Periods(TimeSeries { periods: crate::iso::parse_dates(&periods)?, series })
             }
             DataWire { categories: Some(categories), series: Some(series), .. } => {
                 ChartData::Categories(Categories { categories, series, note })

@@ -131,7 +131,6 @@ test("every page has no serious or critical accessibility violation, in either t
   const registry = await (await request.get("/api/v1/charts")).json();
   const paths = ["/", "/definitions", ...registry.pages.map((p: { path: string }) => `${p.path}?orgs=chaoss`)];
   for (const path of paths) {
-    await page.emulateMedia({ colorScheme: "light" });
     await open(page, path);
     // Charts drawn, so their marks are checked too.
     await expect(page.locator(".status.pending")).toHaveCount(0, { timeout: 45_000 });
