@@ -84,10 +84,16 @@ async fn chart_reply(
     // The service logged any raw cause with the cache key; the page gets the sentence. A
     // failed job is a state of the chart, answered like the others: an error answer would
     // be an HTTP error the browser reports for every failed chart.
-    Ok(match retry {
-        true => service.retry(chart, &repos, &controls, ssr::client()).await?,
-        false => service.chart(chart, &repos, &controls, ssr::client()).await?,
-    })
+    if retry {
+        return Ok(service.retry(chart, &repos, &controls, ssr::client()).await?);
+    }
+    // A page render waits a moment for a fast job: its chart then streams with the page
+    // instead of waiting for the browser's next poll. The browser's own calls never wait.
+    let wait = match ssr::called_as(<ChartData as leptos::server_fn::ServerFn>::PATH) {
+        true => std::time::Duration::ZERO,
+        false => service.settings().render_wait,
+    };
+    Ok(service.answer_within(chart, &repos, &controls, ssr::client(), wait).await?.into_reply())
 }
 
 #[cfg(feature = "ssr")]
@@ -102,14 +108,18 @@ mod ssr {
     /// renders, its error is the page's to show, not the page's status.
     pub fn with_status<T>(path: &str, result: Result<T, AppError>) -> Result<T, AppError> {
         let Err(error) = &result else { return result };
-        let called = use_context::<Parts>().is_some_and(|parts| parts.uri.path() == path);
-        if let (true, Some(response)) = (called, use_context::<leptos_axum::ResponseOptions>()) {
+        if let (true, Some(response)) = (called_as(path), use_context::<leptos_axum::ResponseOptions>()) {
             response.set_status(StatusCode::from_u16(error.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR));
             if let Some(seconds) = error.retry_after_secs() {
                 response.insert_header(RETRY_AFTER, HeaderValue::from(seconds));
             }
         }
         result
+    }
+
+    /// Whether this is a call of the server function at `path`, not a page render.
+    pub fn called_as(path: &str) -> bool {
+        use_context::<Parts>().is_some_and(|parts| parts.uri.path() == path)
     }
 
     /// The client the server's guards named for this request (a page render's server

@@ -6,6 +6,7 @@ use leptos_router::hooks::use_query_map;
 use crate::{
     components::{
         chart_card::ChartCard,
+        finished::FinishedCharts,
         progress::{PageProgress, ProgressBar},
         repo_picker::RepoPicker,
         selection_panel::{described, SelectionPanel},
@@ -21,6 +22,7 @@ pub fn ChartsPage(spec: &'static PageSpec) -> impl IntoView {
     let (selected, page) = page_state();
     let described = described(selected);
     let progress = PageProgress::provide();
+    FinishedCharts::provide(progress, selected.into());
     // Set only in the browser, once the page is interactive: end-to-end tests wait for it.
     let hydrated = RwSignal::new(false);
     Effect::new(move |_| hydrated.set(true));

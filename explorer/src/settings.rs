@@ -61,6 +61,9 @@ pub struct Settings {
     /// further one, up to `failure_hold_max`.
     pub failure_hold_base: Duration,
     pub failure_hold_max: Duration,
+    /// How long a page render waits for a pending chart's job before it sends the chart as
+    /// pending: a job that finishes sooner comes in the page itself. Zero turns it off.
+    pub render_wait: Duration,
 }
 
 /// The web tier's bounds on what a client may hold or ask for.
@@ -151,6 +154,7 @@ impl Settings {
             },
             web_drain_delay: Duration::from_secs(whole(&lookup, "WEB_DRAIN_DELAY_SECS", 5)?),
             web_shutdown_grace: Duration::from_secs(positive(&lookup, "WEB_SHUTDOWN_GRACE_SECS", 20)?),
+            render_wait: Duration::from_millis(whole(&lookup, "RENDER_WAIT_MS", 1_000)?.min(60_000)),
         })
     }
 
@@ -250,6 +254,7 @@ impl fmt::Debug for Settings {
             .field("transient_failure_ttl", &self.transient_failure_ttl)
             .field("failure_hold_base", &self.failure_hold_base)
             .field("failure_hold_max", &self.failure_hold_max)
+            .field("render_wait", &self.render_wait)
             .finish()
     }
 }

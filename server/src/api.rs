@@ -28,6 +28,7 @@ pub fn routes() -> Router<AppState> {
         .route("/charts/{chart}", get(chart))
         .route("/charts/{chart}/retry", post(retry))
         .route("/repos", get(search_repos))
+        .route("/events", get(crate::events::finished_charts))
 }
 
 /// Parameters every chart accepts; each chart adds its own controls.
@@ -43,7 +44,7 @@ enum Format {
 
 /// An error answer: `{"kind":"bad_input"|"not_found"|"unavailable"|"failed","error":"<sentence>"}`
 /// with the status of its kind.
-struct ApiError(AppError);
+pub(crate) struct ApiError(pub(crate) AppError);
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
@@ -59,7 +60,7 @@ fn status_of(error: &AppError) -> StatusCode {
     StatusCode::from_u16(error.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
 }
 
-fn bad_request(message: String) -> ApiError {
+pub(crate) fn bad_request(message: String) -> ApiError {
     ApiError(AppError::bad_input(message))
 }
 
@@ -100,7 +101,11 @@ fn parse(
 }
 
 /// `repos=ID,ID` ∪ every repo of `orgs=NAME,NAME`.
-fn selected(params: &HashMap<String, String>, search: &LiveIndex, limit: usize) -> Result<RepoSet, ApiError> {
+pub(crate) fn selected(
+    params: &HashMap<String, String>,
+    search: &LiveIndex,
+    limit: usize,
+) -> Result<RepoSet, ApiError> {
     let ids = match params.get("repos").map(|t| t.trim()).filter(|t| !t.is_empty()) {
         Some(text) => selection::parse_ids(text).map_err(|e| bad_request(e.to_string()))?,
         None => Vec::new(),

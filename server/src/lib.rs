@@ -3,6 +3,7 @@
 
 mod api;
 mod default_selection;
+mod events;
 mod guard;
 mod internal;
 mod png;
@@ -84,10 +85,13 @@ impl Application {
         let (metrics_addr, drain_delay, shutdown_grace) =
             (settings.metrics_addr, settings.web_drain_delay, settings.web_shutdown_grace);
         let draining = Draining::default();
+        let finished = explorer::jobs::finished::FinishedJobs::listen(&settings.redis_url, &settings.key_prefix);
         let header_read_timeout = settings.web_limits.header_read_timeout;
         let state = AppState {
             leptos_options,
-            charts: Arc::new(ChartService::new(cache, jobs, settings).with_repo_names(search.clone())),
+            charts: Arc::new(
+                ChartService::new(cache, jobs, settings).with_repo_names(search.clone()).with_finished_jobs(finished),
+            ),
             search,
             draining: draining.clone(),
         };

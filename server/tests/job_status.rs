@@ -175,3 +175,50 @@ async fn a_dropped_wakeup_stream_leaves_no_subscriber_behind() {
     until(0).await;
     env.finish().await;
 }
+
+#[tokio::test]
+async fn a_waiter_hears_of_its_job_finishing_at_once_and_of_no_other() {
+    let env = TestEnv::new().await;
+    let prefix = env.settings.key_prefix.clone();
+    let channel = explorer::jobs::finished::finished_channel(&prefix);
+    let subscribers = || {
+        let (mut conn, channel) = (env.cache.connection(), channel.clone());
+        async move {
+            let (_, count): (String, u64) =
+                redis::cmd("PUBSUB").arg("NUMSUB").arg(channel).query_async(&mut conn).await.unwrap();
+            count
+        }
+    };
+    let finished = explorer::jobs::finished::FinishedJobs::listen(&env.settings.redis_url, &prefix);
+    let started = std::time::Instant::now();
+    while subscribers().await != 1 {
+        assert!(started.elapsed() < Duration::from_secs(5), "never subscribed");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let key = |repo| ResultKey::new(Query::of::<Commits>(), &RepoSet::new([repo]).unwrap());
+    let (mine, other) = (key(1), key(2));
+    let mut conn = env.cache.connection();
+
+    // Another chart's job finishing does not end the wait.
+    let mut watch = finished.watch();
+    explorer::jobs::finished::announce_finished(&mut conn, &prefix, &other).await.unwrap();
+    let until = std::time::Instant::now() + Duration::from_millis(300);
+    assert!(!watch.finished(&mine, until).await, "woken by another chart's job");
+    assert!(std::time::Instant::now() >= until);
+
+    // Its own does, long before the deadline.
+    let mut watch = finished.watch();
+    let waited = std::time::Instant::now();
+    let waiting = tokio::spawn(async move { watch.finished(&key(1), waited + Duration::from_secs(30)).await });
+    explorer::jobs::finished::announce_finished(&mut conn, &prefix, &mine).await.unwrap();
+    assert!(waiting.await.unwrap(), "the announcement reached the waiter");
+    assert!(waited.elapsed() < Duration::from_secs(5), "{:?}", waited.elapsed());
+
+    // The last handle gone, the replica's one subscription goes too.
+    drop(finished);
+    while subscribers().await != 0 {
+        assert!(started.elapsed() < Duration::from_secs(10), "still subscribed");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    env.finish().await;
+}

@@ -10,6 +10,7 @@ use crate::{
     api::chart_data,
     components::{
         chart_view::ChartView,
+        finished::FinishedCharts,
         progress::{CardState, PageProgress},
     },
     url_state::{chart_controls, PageControls, Selection},
@@ -80,6 +81,15 @@ pub fn ChartCard(chart: ChartId, selection: Signal<Selection>, page: Signal<Page
                 set_timeout(move || poll.update(|n| *n = n.wrapping_add(1)), poll_delay(attempt));
             }
         }
+    });
+
+    // Told by the server that this chart's job finished: ask at once, not on the schedule.
+    Effect::new(move |told_before: Option<u32>| {
+        let told = FinishedCharts::times(chart);
+        if told_before.is_some_and(|before| before != told) {
+            poll.update(|n| *n = n.wrapping_add(1));
+        }
+        told
     });
 
     let title_id = format!("{}-title", chart.slug());

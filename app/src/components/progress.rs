@@ -27,6 +27,12 @@ impl PageProgress {
         progress
     }
 
+    /// The charts whose jobs are queued or running (tracked).
+    #[cfg_attr(not(feature = "hydrate"), allow(dead_code))] // only the browser listens for them
+    pub fn pending(&self) -> Vec<ChartId> {
+        self.0.with(|states| states.iter().filter(|(_, s)| **s == CardState::Pending).map(|(c, _)| *c).collect())
+    }
+
     /// Records a card's state; a card outside a charts page records nothing.
     pub fn report(chart: ChartId, state: CardState) {
         if let Some(PageProgress(states)) = use_context::<PageProgress>() {

@@ -53,6 +53,7 @@ pub async fn run(job: QueryJob, job_id: &str, ctx: &JobContext) -> Result<(), Jo
         // A duplicate of a job that already finished (its status had expired meanwhile).
         if ctx.cache.has_result(&key).await? {
             info!("result already cached, skipping");
+            announce(ctx, &key).await;
             return Ok(());
         }
         let enqueued_at_ms = match ctx.cache.status(&key).await? {
@@ -89,6 +90,7 @@ pub async fn run(job: QueryJob, job_id: &str, ctx: &JobContext) -> Result<(), Jo
                 let failed = JobStatus::Failed { reason, retryable };
                 ctx.cache.set_status(&key, &failed, stands.max(hold)).await?;
                 info!(failures, hold_secs = hold.as_secs(), "failure recorded");
+                announce(ctx, &key).await;
                 return Err(error);
             }
         };
@@ -98,6 +100,7 @@ pub async fn run(job: QueryJob, job_id: &str, ctx: &JobContext) -> Result<(), Jo
         ctx.cache.put_result(&key, &bytes, ttl).await?;
         ctx.cache.index_result(&key, job.query, job.repos.ids(), ttl).await?;
         ctx.cache.forget_failures(&key).await?;
+        announce(ctx, &key).await;
         METRICS.job_done(job.query.name(), started.elapsed());
         let queue_wait = Duration::from_millis((started_at_ms - enqueued_at_ms).max(0) as u64);
         ctx.cache.record_job(queue_wait, query_time, started.elapsed()).await?;
@@ -112,6 +115,15 @@ pub async fn run(job: QueryJob, job_id: &str, ctx: &JobContext) -> Result<(), Jo
             span.in_scope(|| warn!(%error, "the cache is unavailable; the job will run again"));
         }
     })
+}
+
+/// Tells the replicas waiting on `key` that its job is over. Not worth failing the job
+/// for: a waiter that misses it looks again on its own schedule.
+async fn announce(ctx: &JobContext, key: &ResultKey) {
+    let (mut conn, prefix) = (ctx.cache.connection(), ctx.cache.prefix());
+    if let Err(error) = crate::jobs::finished::announce_finished(&mut conn, prefix, key).await {
+        warn!(%error, "could not announce the finished job");
+    }
 }
 
 /// `work`'s outcome, or a panic inside it as [`JobError::Panicked`] with what it said, so

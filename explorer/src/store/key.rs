@@ -35,6 +35,13 @@ impl ResultKey {
     }
 }
 
+/// Lets maps keyed by result find an entry by the key's text, as announcements carry it.
+impl std::borrow::Borrow<str> for ResultKey {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+
 impl fmt::Display for ResultKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)

@@ -1,4 +1,7 @@
-use std::{future::Future, time::Duration};
+use std::{
+    future::Future,
+    time::{Duration, Instant},
+};
 
 use apalis::prelude::{TaskBuilder, TaskId, TaskSink};
 use charts::{AppError, ChartControls, ChartId, ChartReply};
@@ -6,7 +9,10 @@ use chrono::{DateTime, NaiveDate, Utc};
 use tracing::{info, warn, Instrument};
 
 use crate::{
-    jobs::queue::{self, JobQueue, Place, QueryJob},
+    jobs::{
+        finished::FinishedJobs,
+        queue::{self, JobQueue, Place, QueryJob},
+    },
     metrics::METRICS,
     store::codec::CachedResult,
     store::{elapsed_since, now_ms, JobStatus},
@@ -27,7 +33,13 @@ pub struct ChartService {
     repos: Option<crate::web::search::LiveIndex>,
     /// Who may queue new jobs; shared by the clones.
     admission: std::sync::Arc<Admission>,
+    /// Lets a request wait for a pending chart's job; without it, requests never wait.
+    finished: Option<FinishedJobs>,
 }
+
+/// How often a request waiting on a job looks at its status even without an announcement
+/// (one lost while the replica's subscription was down, say).
+const RECHECK: Duration = Duration::from_millis(250);
 
 /// A dependency of the web tier is down. The message is for users; the raw cause goes to
 /// the log only, inside the chart's span (which carries the cache key).
@@ -76,7 +88,13 @@ impl From<ServiceError> for AppError {
 impl ChartService {
     pub fn new(cache: Cache, jobs: JobQueue, settings: Settings) -> Self {
         let admission = std::sync::Arc::new(Admission::new(&settings.web_limits));
-        ChartService { cache, jobs, settings, repos: None, admission }
+        ChartService { cache, jobs, settings, repos: None, admission, finished: None }
+    }
+
+    /// Lets [`ChartService::answer_within`] wait for jobs, learning from `finished` when one ends.
+    pub fn with_finished_jobs(mut self, finished: FinishedJobs) -> Self {
+        self.finished = Some(finished);
+        self
     }
 
     /// Labels scatter points owner/name from this index (else "repository <id>").
@@ -93,6 +111,17 @@ impl ChartService {
         }
         let index = self.repos.as_ref().map(|repos| repos.current());
         label_points(reply, index.as_deref())
+    }
+
+    /// The replica's subscription to finished jobs, when it has one.
+    pub fn finished_jobs(&self) -> Option<&FinishedJobs> {
+        self.finished.as_ref()
+    }
+
+    /// Whether `key`'s job is queued or running: what a page waiting on it may wait for.
+    pub async fn job_pending(&self, key: &ResultKey) -> Result<bool, ServiceError> {
+        let status = self.cache.status(key).await?;
+        Ok(matches!(status, Some(JobStatus::Queued { .. } | JobStatus::Running { .. })))
     }
 
     pub fn cache(&self) -> &Cache {
@@ -114,6 +143,36 @@ impl ChartService {
         Ok(self.answer(chart, repos, controls, client).await?.into_reply())
     }
 
+    /// As [`ChartService::answer`], but a pending chart is waited for, up to `wait`: a
+    /// job that finishes sooner is answered with its data instead of "queued". The wait
+    /// ends as soon as the job is announced finished (through any worker), and looks again
+    /// every [`RECHECK`] in case an announcement was lost.
+    pub async fn answer_within(
+        &self,
+        chart: ChartId,
+        repos: &RepoSet,
+        controls: &ChartControls,
+        client: Client,
+        wait: Duration,
+    ) -> Result<ChartAnswer, ServiceError> {
+        let Some(finished) = self.finished.as_ref().filter(|_| !wait.is_zero()) else {
+            return self.answer(chart, repos, controls, client).await;
+        };
+        let deadline = Instant::now() + wait;
+        // Watching before the first look: a job that ends in between is still heard of.
+        let mut watch = finished.watch();
+        let key = ResultKey::new(viz::query_for(chart), repos);
+        let mut counted = Counted::Yes;
+        loop {
+            let answer = self.look(chart, repos, controls, client, counted).await?;
+            if !answer.is_pending() || Instant::now() >= deadline {
+                return Ok(answer);
+            }
+            counted = Counted::No;
+            watch.finished(&key, deadline.min(Instant::now() + RECHECK)).await;
+        }
+    }
+
     /// A chart's answer; ready data comes as the JSON the API sends, straight from the
     /// cache when this drawing was asked for before. A new job is queued only if `client`
     /// and the fleet's queue have room for it.
@@ -124,6 +183,20 @@ impl ChartService {
         controls: &ChartControls,
         client: Client,
     ) -> Result<ChartAnswer, ServiceError> {
+        self.look(chart, repos, controls, client, Counted::Yes).await
+    }
+
+    /// [`ChartService::answer`]; a waiting request's later looks are not counted again as
+    /// requests, hits or misses.
+    async fn look(
+        &self,
+        chart: ChartId,
+        repos: &RepoSet,
+        controls: &ChartControls,
+        client: Client,
+        counted: Counted,
+    ) -> Result<ChartAnswer, ServiceError> {
+        let count = counted == Counted::Yes;
         let query = viz::query_for(chart);
         let key = ResultKey::new(query, repos);
         // A per-repo chart names its repo in its drawing's field. Callers reject a pick
@@ -135,15 +208,21 @@ impl ChartService {
         let controls = &controls;
         let span = tracing::info_span!("chart", chart = chart.slug(), %key);
         logged(span, async move {
-            METRICS.chart_requested(chart.slug());
+            if count {
+                METRICS.chart_requested(chart.slug());
+            }
             let today = Utc::now().date_naive();
             let field = chart_json_field(chart, controls, today);
             if let Some(json) = self.cache.chart_json(&key, &field).await? {
-                METRICS.cache_hit(chart.slug());
+                if count {
+                    METRICS.cache_hit(chart.slug());
+                }
                 return Ok(ChartAnswer::Ready(json));
             }
             if let Some(entry) = self.cached_result(query, repos, &key).await? {
-                METRICS.cache_hit(chart.slug());
+                if count {
+                    METRICS.cache_hit(chart.slug());
+                }
                 let reply = self.labelled(ready(chart, entry, controls, today));
                 if !matches!(reply, ChartReply::Ready { .. }) {
                     return Ok(ChartAnswer::Other(reply));
@@ -156,7 +235,9 @@ impl ChartService {
                 }
                 return Ok(ChartAnswer::Ready(json));
             }
-            METRICS.cache_missed(chart.slug());
+            if count {
+                METRICS.cache_missed(chart.slug());
+            }
             let job = QueryJob { query, repos: repos.clone() };
             let reply = match self.cache.status(&key).await? {
                 Some(status) => self.follow(status, job, &key).await?,
@@ -405,6 +486,12 @@ fn new_job_id(key: &ResultKey) -> String {
     format!("{}-{nanos:x}", &key.as_str()[..16])
 }
 
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Counted {
+    Yes,
+    No,
+}
+
 /// A chart's answer, ready data kept as JSON so a cached drawing is sent as stored.
 #[derive(Debug)]
 pub enum ChartAnswer {
@@ -414,6 +501,11 @@ pub enum ChartAnswer {
 }
 
 impl ChartAnswer {
+    /// Queued or running: the job has not finished.
+    pub fn is_pending(&self) -> bool {
+        matches!(self, ChartAnswer::Other(reply) if reply.is_pending())
+    }
+
     pub fn into_reply(self) -> ChartReply {
         match self {
             ChartAnswer::Ready(json) => serde_json::from_str(&json).unwrap_or_else(|error| {
