@@ -1,13 +1,17 @@
 // Page weight and time to interactive of one page in Debian's Chromium:
 //   node end2end/bench/page-weight.mjs <url> [runs]
+// BEFORE_EACH, when set, is a shell command run before each run (say, one that empties the
+// cache, for cold pages).
 // Prints the bytes sent over the wire (as the server compressed them) and decoded, per kind
 // (document, script, wasm, stylesheet), and per run the time from navigation to the page
 // being hydrated (data-hydrated="true") and to its last chart drawn.
+import { execSync } from "node:child_process";
 import { chromium } from "playwright-core";
 
 const [url, runs = "3"] = process.argv.slice(2);
 const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--no-sandbox"] });
 for (let run = 0; run < Number(runs); run++) {
+  if (process.env.BEFORE_EACH) execSync(process.env.BEFORE_EACH, { stdio: "inherit", shell: "/bin/bash" });
   const context = await browser.newContext();
   const page = await context.newPage();
   const cdp = await context.newCDPSession(page);

@@ -29,8 +29,8 @@ use explorer::{
 
 use crate::api::{bad_request, selected, ApiError};
 
-/// Shorter than the request deadline (`REQUEST_TIMEOUT_SECS`, 30 s by default), so the
-/// stream ends on its own terms; a page still waiting opens a new one.
+/// A stream's longest life, so that a page left open does not hold a connection for a slow
+/// job forever (a proxy would cut it anyway); a page still waiting opens a new one.
 const LIFETIME: Duration = Duration::from_secs(25);
 
 /// More charts than any page has.

@@ -1,7 +1,9 @@
 //! `cargo xtask bench-page`: one page of the registry (the Contributions page unless told)
 //! for one org. Cold: every repo of the org dropped from the cache, then all of the page's
 //! charts asked for at once through the JSON API until each is ready. Warm: the server-side
-//! render of the page, timed to the last byte of the streamed HTML.
+//! render of the page, timed to the last byte of the streamed HTML. Cold renders: the org
+//! dropped again before each render, which then waits for the page's jobs (RENDER_WAIT_MS),
+//! timed against the slowest SQL of those jobs as the worker recorded it.
 
 use std::time::{Duration, Instant};
 
@@ -15,6 +17,7 @@ pub struct PageBench {
     pub requests: usize,
     /// The page's path, as the registry has it.
     pub page: String,
+    pub cold_renders: usize,
 }
 
 pub async fn run(bench: PageBench, settings: &Settings) -> anyhow::Result<()> {
@@ -90,7 +93,52 @@ pub async fn run(bench: PageBench, settings: &Settings) -> anyhow::Result<()> {
         at(0.5),
         at(0.99)
     );
+
+    // The page's distinct queries: one job each.
+    let mut queries: Vec<&str> = spec.charts.iter().map(|c| explorer::viz::query_for(*c).name()).collect();
+    queries.sort_unstable();
+    queries.dedup();
+    let chart_urls: Vec<String> =
+        spec.charts.iter().map(|chart| format!("{base}/api/v1/charts/{}?repos={ids}", chart.slug())).collect();
+    for run in 0..bench.cold_renders {
+        for repo in &repos {
+            cache.invalidate_repo(*repo).await?;
+        }
+        let started = Instant::now();
+        let html = client.get(&page).send().await?.error_for_status()?.text().await?;
+        let render = started.elapsed();
+        let drawn = html.matches("data-state=\"ready\"").count();
+        let sql = slowest_sql(&cache, &client, &chart_urls, queries.len()).await?;
+        println!(
+            "cold render {run}: {:.1} ms to the last byte, {drawn} of {} charts drawn in it; slowest SQL of its {} jobs {:.1} ms; render − SQL {:.1} ms",
+            render.as_secs_f64() * 1e3,
+            spec.charts.len(),
+            queries.len(),
+            sql.as_secs_f64() * 1e3,
+            (render.as_secs_f64() - sql.as_secs_f64()) * 1e3,
+        );
+    }
     Ok(())
+}
+
+/// The longest query time of the page's `jobs` jobs, read once every chart of the page is
+/// ready: they are then the newest the worker recorded (just after caching each result).
+async fn slowest_sql(
+    cache: &Cache,
+    client: &reqwest::Client,
+    chart_urls: &[String],
+    jobs: usize,
+) -> anyhow::Result<Duration> {
+    let started = Instant::now();
+    for url in chart_urls {
+        ready_after(client, url, started).await?;
+    }
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let timings = cache.job_timings().await?;
+    if timings.len() < jobs {
+        bail!("the worker recorded {} job timings, expected {jobs}", timings.len());
+    }
+    Ok(timings[..jobs].iter().map(|t| t.1).max().unwrap_or_default())
 }
 
 async fn ready_after(client: &reqwest::Client, url: &str, started: Instant) -> anyhow::Result<Duration> {

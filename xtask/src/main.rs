@@ -70,6 +70,10 @@ enum Task {
         /// The page's path, e.g. /contributors/behavior
         #[arg(long, value_name = "PATH", default_value = "/contributions")]
         page: String,
+        /// Then this many cold renders of the page (the org dropped from the cache before
+        /// each), each timed to its last byte against the slowest SQL of its jobs
+        #[arg(long, value_name = "N", default_value_t = 0)]
+        cold_renders: usize,
     },
     /// Time reading a large selection's result kept as a reference to its parts, against a copy
     ///
@@ -130,8 +134,8 @@ async fn main() -> anyhow::Result<()> {
             let bench = xtask::bench::JobBench { base_url, repos: repos.ids().to_vec(), jobs: jobs.max(1) };
             xtask::bench::run_jobs(bench, &explorer::Settings::from_env()?).await
         }
-        Task::BenchPage { base_url, org, requests, page } => {
-            let bench = xtask::bench_page::PageBench { base_url, org, requests: requests.max(1), page };
+        Task::BenchPage { base_url, org, requests, page, cold_renders } => {
+            let bench = xtask::bench_page::PageBench { base_url, org, requests: requests.max(1), page, cold_renders };
             xtask::bench_page::run(bench, &explorer::Settings::from_env()?).await
         }
         Task::BenchReference { query, repos, reads } => {
