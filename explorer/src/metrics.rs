@@ -40,6 +40,11 @@ pub struct Metrics {
     jobs_failed: Family<QueryLabel, Counter>,
     augur_queries_in_flight: Gauge,
     job_durations: JobDurations,
+    local_cache_hits: Counter,
+    local_cache_misses: Counter,
+    local_cache_invalidations: Counter,
+    local_cache_resets: Counter,
+    local_cache_bytes: Gauge,
 }
 
 pub static METRICS: LazyLock<Metrics> = LazyLock::new(Metrics::new);
@@ -65,6 +70,23 @@ impl Metrics {
             "Time from taking a job to caching its result",
             job_durations.clone(),
         );
+        let local_cache_hits =
+            counter(&mut registry, "local_cache_hits", "Chart JSON reads answered from this replica's memory");
+        let local_cache_misses =
+            counter(&mut registry, "local_cache_misses", "Chart JSON reads this replica's local cache sent to Redis");
+        let local_cache_invalidations =
+            counter(&mut registry, "local_cache_invalidations", "Keys whose local copies a Redis invalidation dropped");
+        let local_cache_resets = counter(
+            &mut registry,
+            "local_cache_resets",
+            "Times the local cache lost its tracked Redis connection and dropped every copy",
+        );
+        let local_cache_bytes = Gauge::default();
+        registry.register(
+            "local_cache_bytes",
+            "Bytes of chart JSON (fields and values) held in this replica's memory",
+            local_cache_bytes.clone(),
+        );
         Metrics {
             registry,
             chart_requests,
@@ -75,6 +97,11 @@ impl Metrics {
             jobs_failed,
             augur_queries_in_flight,
             job_durations,
+            local_cache_hits,
+            local_cache_misses,
+            local_cache_invalidations,
+            local_cache_resets,
+            local_cache_bytes,
         }
     }
 
@@ -104,6 +131,27 @@ impl Metrics {
         self.jobs_failed.get_or_create(&QueryLabel { query }).inc();
     }
 
+    pub fn local_cache_hit(&self) {
+        self.local_cache_hits.inc();
+    }
+
+    pub fn local_cache_missed(&self) {
+        self.local_cache_misses.inc();
+    }
+
+    /// `keys` whose local copies an invalidation dropped.
+    pub fn local_cache_invalidated(&self, keys: u64) {
+        self.local_cache_invalidations.inc_by(keys);
+    }
+
+    pub fn local_cache_reset(&self) {
+        self.local_cache_resets.inc();
+    }
+
+    pub fn local_cache_held(&self, bytes: usize) {
+        self.local_cache_bytes.set(i64::try_from(bytes).unwrap_or(i64::MAX));
+    }
+
     /// The exposition text; `queue_depth` is added when known.
     pub fn render(&self, queue_depth: Option<u64>) -> String {
         let mut text = String::new();
@@ -128,6 +176,13 @@ where
     let family = Family::default();
     registry.register(name, help, family.clone());
     family
+}
+
+/// A counter without labels, registered as `name` (the exposition adds `_total`).
+fn counter(registry: &mut Registry, name: &str, help: &str) -> Counter {
+    let counter = Counter::default();
+    registry.register(name, help, counter.clone());
+    counter
 }
 
 /// What /metrics answers: this process's metrics and the queue depth, unless Redis is down.
@@ -166,6 +221,9 @@ mod tests {
         metrics.cache_hit("commits-over-time");
         metrics.cache_hit("commits-over-time");
         metrics.cache_missed("issues-over-time");
+        metrics.local_cache_hit();
+        metrics.local_cache_invalidated(3);
+        metrics.local_cache_held(512);
         let text = metrics.render(Some(4));
         for line in [
             "explorer_job_duration_seconds_bucket{query=\"commits\",le=\"0.25\"} 0",
@@ -179,6 +237,11 @@ mod tests {
             "explorer_cache_misses_total{chart=\"issues-over-time\"} 1",
             "explorer_augur_queries_in_flight 0",
             "explorer_queue_depth 4",
+            "explorer_local_cache_hits_total 1",
+            "explorer_local_cache_misses_total 0",
+            "explorer_local_cache_invalidations_total 3",
+            "explorer_local_cache_resets_total 0",
+            "explorer_local_cache_bytes 512",
         ] {
             assert!(text.lines().any(|l| l == line), "no {line:?} in\n{text}");
         }

@@ -64,6 +64,9 @@ pub struct Settings {
     /// How long a page render waits for a pending chart's job before it sends the chart as
     /// pending: a job that finishes sooner comes in the page itself. Zero turns it off.
     pub render_wait: Duration,
+    /// Bytes of chart JSON (fields and values) a web replica keeps in its own memory, kept
+    /// coherent with Redis by client tracking ([`crate::store::LocalCharts`]). Zero turns it off.
+    pub local_cache_bytes: u64,
 }
 
 /// The web tier's bounds on what a client may hold or ask for.
@@ -155,6 +158,7 @@ impl Settings {
             web_drain_delay: Duration::from_secs(whole(&lookup, "WEB_DRAIN_DELAY_SECS", 5)?),
             web_shutdown_grace: Duration::from_secs(positive(&lookup, "WEB_SHUTDOWN_GRACE_SECS", 20)?),
             render_wait: Duration::from_millis(whole(&lookup, "RENDER_WAIT_MS", 1_000)?.min(60_000)),
+            local_cache_bytes: bytes(&lookup, "LOCAL_CACHE_BYTES", crate::store::DEFAULT_LOCAL_CACHE_BYTES)?,
         })
     }
 
@@ -187,6 +191,16 @@ fn address(name: &'static str, value: String) -> Result<std::net::SocketAddr, Se
 fn whole(lookup: &impl Fn(&str) -> Option<String>, name: &'static str, default: u64) -> Result<u64, SettingsError> {
     let Some(value) = lookup(name) else { return Ok(default) };
     value.trim().parse::<u64>().map_err(|_| SettingsError { name, value, reason: "expected a whole number" })
+}
+
+/// A size in bytes, zero allowed, up to 1 TiB: a typo such as an extra digit group is an
+/// error rather than a replica that grows until it is killed.
+fn bytes(lookup: &impl Fn(&str) -> Option<String>, name: &'static str, default: u64) -> Result<u64, SettingsError> {
+    let Some(value) = lookup(name) else { return Ok(default) };
+    match value.trim().parse::<u64>() {
+        Ok(n) if n <= 1 << 40 => Ok(n),
+        _ => Err(SettingsError { name, value, reason: "expected a number of bytes from 0 (off) to 1099511627776" }),
+    }
 }
 
 fn positive(lookup: &impl Fn(&str) -> Option<String>, name: &'static str, default: u64) -> Result<u64, SettingsError> {
@@ -255,6 +269,7 @@ impl fmt::Debug for Settings {
             .field("failure_hold_base", &self.failure_hold_base)
             .field("failure_hold_max", &self.failure_hold_max)
             .field("render_wait", &self.render_wait)
+            .field("local_cache_bytes", &self.local_cache_bytes)
             .finish()
     }
 }
@@ -288,6 +303,19 @@ mod tests {
         let s = Settings::from_lookup(|n| (n == "WEB_DRAIN_DELAY_SECS").then(|| "0".to_owned())).unwrap();
         assert_eq!(s.web_drain_delay, Duration::ZERO);
         assert!(Settings::from_lookup(|n| (n == "WEB_SHUTDOWN_GRACE_SECS").then(|| "0".to_owned())).is_err());
+    }
+
+    #[test]
+    fn the_local_cache_defaults_to_16_mib_and_zero_turns_it_off() {
+        let set =
+            |value: &'static str| Settings::from_lookup(move |n| (n == "LOCAL_CACHE_BYTES").then(|| value.to_owned()));
+        assert_eq!(Settings::from_lookup(|_| None).unwrap().local_cache_bytes, 16 << 20);
+        assert_eq!(set("0").unwrap().local_cache_bytes, 0);
+        assert_eq!(set(" 1048576 ").unwrap().local_cache_bytes, 1 << 20);
+        for bad in ["16MiB", "-1", "2000000000000"] {
+            let err = set(bad).unwrap_err();
+            assert!(err.to_string().contains("LOCAL_CACHE_BYTES"), "{err}");
+        }
     }
 
     #[test]

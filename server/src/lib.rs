@@ -87,14 +87,14 @@ impl Application {
         let draining = Draining::default();
         let finished = explorer::jobs::finished::FinishedJobs::listen(&settings.redis_url, &settings.key_prefix);
         let header_read_timeout = settings.web_limits.header_read_timeout;
-        let state = AppState {
-            leptos_options,
-            charts: Arc::new(
-                ChartService::new(cache, jobs, settings).with_repo_names(search.clone()).with_finished_jobs(finished),
-            ),
-            search,
-            draining: draining.clone(),
-        };
+        let local = explorer::store::LocalCharts::new(&settings.redis_url, cache.clone(), settings.local_cache_bytes)
+            .context("REDIS_URL is not a valid Redis URL")?;
+        let mut charts =
+            ChartService::new(cache, jobs, settings).with_repo_names(search.clone()).with_finished_jobs(finished);
+        if let Some(local) = local {
+            charts = charts.with_local_charts(local);
+        }
+        let state = AppState { leptos_options, charts: Arc::new(charts), search, draining: draining.clone() };
         let listener = TcpListener::bind(addr).await.with_context(|| format!("could not listen on {addr}"))?;
         let internal = match metrics_addr {
             Some(addr) => {

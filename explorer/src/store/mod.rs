@@ -1,13 +1,15 @@
 //! Everything shared between replicas lives in Redis, under the deployment's key prefix:
 //! cached results with their per-repo parts and chart JSON ([`results`]), job statuses and
 //! fleet-wide locks ([`status`]), and counters ([`counters`]). The result format is
-//! [`codec`]; a result's name is [`key::ResultKey`].
+//! [`codec`]; a result's name is [`key::ResultKey`]. A web replica may also keep the chart
+//! JSON it served in its own memory, kept coherent by Redis ([`LocalCharts`]).
 
 pub mod codec;
 mod counters;
 pub mod encoder;
 pub mod failures;
 pub mod key;
+mod local;
 mod results;
 mod status;
 
@@ -16,6 +18,7 @@ use std::time::Duration;
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 
 pub use counters::Counter;
+pub use local::{LocalCharts, LocalStats, DEFAULT_LOCAL_CACHE_BYTES};
 pub use results::MAX_DRAWINGS;
 pub use status::{elapsed_since, now_ms, JobStatus};
 

@@ -16,7 +16,7 @@ use crate::{
     metrics::METRICS,
     store::codec::CachedResult,
     store::{elapsed_since, now_ms, JobStatus},
-    store::{CacheError, Counter},
+    store::{CacheError, Counter, LocalCharts},
     viz,
     web::admission::{Admission, Client, Refusal},
     Cache, Query, RepoSet, ResultKey, Settings,
@@ -35,6 +35,8 @@ pub struct ChartService {
     admission: std::sync::Arc<Admission>,
     /// Lets a request wait for a pending chart's job; without it, requests never wait.
     finished: Option<FinishedJobs>,
+    /// Answers repeated drawings from this replica's memory; without it, each is read from Redis.
+    local: Option<LocalCharts>,
 }
 
 /// How often a request waiting on a job looks at its status even without an announcement
@@ -88,12 +90,18 @@ impl From<ServiceError> for AppError {
 impl ChartService {
     pub fn new(cache: Cache, jobs: JobQueue, settings: Settings) -> Self {
         let admission = std::sync::Arc::new(Admission::new(&settings.web_limits));
-        ChartService { cache, jobs, settings, repos: None, admission, finished: None }
+        ChartService { cache, jobs, settings, repos: None, admission, finished: None, local: None }
     }
 
     /// Lets [`ChartService::answer_within`] wait for jobs, learning from `finished` when one ends.
     pub fn with_finished_jobs(mut self, finished: FinishedJobs) -> Self {
         self.finished = Some(finished);
+        self
+    }
+
+    /// Reads drawings through `local`, this replica's coherent copy of them.
+    pub fn with_local_charts(mut self, local: LocalCharts) -> Self {
+        self.local = Some(local);
         self
     }
 
@@ -213,7 +221,11 @@ impl ChartService {
             }
             let today = Utc::now().date_naive();
             let field = chart_json_field(chart, controls, today);
-            if let Some(json) = self.cache.chart_json(&key, &field).await? {
+            let drawn = match &self.local {
+                Some(local) => local.chart_json(&key, &field).await?,
+                None => self.cache.chart_json(&key, &field).await?,
+            };
+            if let Some(json) = drawn {
                 if count {
                     METRICS.cache_hit(chart.slug());
                 }
