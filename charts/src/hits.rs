@@ -1,7 +1,7 @@
 //! What a chart says about each of its marks: the exact values of a period, a category, a
-//! slice or a point, as one line of text. The drawing puts it in each mark's `<title>` (its
-//! accessible name and hover tooltip) and the page reads it out for keyboard users, so both
-//! say the same thing.
+//! slice or a point, as one line of text. A file's drawing puts it in each mark's `<title>`
+//! (its accessible name and hover tooltip); the page reads it out for the mark under the
+//! pointer or the keyboard's focus, so both say the same thing.
 
 use crate::{ChartData, Interval, Layout};
 
@@ -93,6 +93,23 @@ pub(crate) fn overlay(areas: &[HitArea], texts: &[String]) -> String {
     out
 }
 
+/// The page's hit area for a bar or line chart: one transparent band over the plot's
+/// periods (`data-n` of them, equally wide), where the page finds the period under the
+/// pointer from its x, and a cursor the page moves to the period it names.
+pub(crate) fn band(columns: &[HitArea]) -> String {
+    let (Some(HitArea::Rect { x, y, height, .. }), Some(HitArea::Rect { x: last, width: last_width, .. })) =
+        (columns.first(), columns.last())
+    else {
+        return String::new();
+    };
+    let width = last + last_width - x;
+    format!(
+        "<g class=\"marks\" fill=\"transparent\"><rect class=\"band\" x=\"{x}\" y=\"{y}\" width=\"{width}\" \
+         height=\"{height}\" data-n=\"{}\"/><rect class=\"cursor\" x=\"{x}\" y=\"{y}\" width=\"0\" height=\"{height}\"/></g>",
+        columns.len()
+    )
+}
+
 pub(crate) fn escape(text: &str) -> String {
     text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
@@ -138,6 +155,18 @@ mod tests {
             log_y: false,
         });
         assert_eq!(mark_texts(&points, Layout::Scatter, Interval::Month, &[]), ["chaoss/augur: x 12, y 3.50, size 4"]);
+    }
+
+    #[test]
+    fn the_band_spans_every_column_and_counts_them() {
+        let columns: Vec<HitArea> =
+            (0..3).map(|i| HitArea::Rect { x: 68 + 10 * i, y: 12, width: 10, height: 300 }).collect();
+        assert_eq!(
+            band(&columns),
+            "<g class=\"marks\" fill=\"transparent\"><rect class=\"band\" x=\"68\" y=\"12\" width=\"30\" \
+             height=\"300\" data-n=\"3\"/><rect class=\"cursor\" x=\"68\" y=\"12\" width=\"0\" height=\"300\"/></g>"
+        );
+        assert_eq!(band(&[]), "");
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! and the browser, so a chart looks the same whichever side drew it.
 
 mod catalog;
+mod compact;
 mod controls;
 mod data;
 mod definitions;

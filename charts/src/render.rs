@@ -2,7 +2,8 @@ use chrono::{Datelike, NaiveDate};
 use plotters::prelude::*;
 
 use crate::{
-    hits::{mark_texts, overlay, pie_slices, HitArea},
+    compact::{bar_path, compact, place_bars, BarBox, BARS_HERE},
+    hits::{band, mark_texts, overlay, pie_slices, HitArea},
     ChartData, ChartSpec, Interval, Layout, Point, Points, Series, Table,
 };
 
@@ -43,23 +44,29 @@ pub struct Drawing<'a> {
     /// Whether the legend is drawn into the SVG, under the plot: a file needs it, the page
     /// draws its own (which hides and shows series).
     pub legend: bool,
+    /// Whether each period of a bar or line chart is a hit area named by its values. A file
+    /// keeps them (hover in any SVG viewer); the page has one band over the plot instead, and
+    /// says the values of the period under the pointer or the keyboard's focus in its
+    /// readout: one name per period was half a page's HTML. Pie slices and scatter points,
+    /// a few per chart, are always named.
+    pub name_periods: bool,
 }
 
 impl Drawing<'_> {
     /// A file to download: the default size, every series, the legend in the picture.
     pub fn file() -> Drawing<'static> {
-        Drawing { size: ChartSize::default(), hidden: &[], legend: true }
+        Drawing { size: ChartSize::default(), hidden: &[], legend: true, name_periods: true }
     }
 
     /// The page's drawing: the legend is the page's, `hidden` series are left out.
     pub fn page(hidden: &[String]) -> Drawing<'_> {
-        Drawing { size: ChartSize::default(), hidden, legend: false }
+        Drawing { size: ChartSize::default(), hidden, legend: false, name_periods: false }
     }
 }
 
 /// Draws `data` as the chart's registry row says and returns the SVG text; `interval`
-/// names a time series' periods. Every mark carries its values as its accessible name
-/// (see [`mark_texts`]).
+/// names a time series' periods. Marks carry their values as their accessible names (see
+/// [`mark_texts`]), but for the page's periods, which its readout names (see [`Drawing`]).
 pub fn chart_svg(data: &ChartData, chart: &ChartSpec, interval: Interval, drawing: Drawing) -> String {
     let mut svg = String::new();
     let size = drawing.size;
@@ -68,7 +75,6 @@ pub fn chart_svg(data: &ChartData, chart: &ChartSpec, interval: Interval, drawin
         ChartData::Table(table) => ChartSize { height: table_height(table), ..size },
         _ => size,
     };
-    let texts = mark_texts(data, chart.layout, interval, drawing.hidden);
     let drawn = match (chart.layout, data) {
         (_, ChartData::Points(points)) => draw_scatter(&mut svg, points, chart, size),
         (_, ChartData::Table(table)) => draw_table(&mut svg, table, size).map(|()| Vec::new()),
@@ -79,18 +85,19 @@ pub fn chart_svg(data: &ChartData, chart: &ChartSpec, interval: Interval, drawin
         Ok(areas) => areas,
         Err(error) => return failed_svg(&error, size),
     };
+    let periods = matches!(data, ChartData::Periods(_) | ChartData::Categories(_))
+        && matches!(chart.layout, Layout::Bars { .. } | Layout::Stacked | Layout::Lines);
+    let marks = if periods && !drawing.name_periods {
+        band(&areas)
+    } else {
+        overlay(&areas, &mark_texts(data, chart.layout, interval, drawing.hidden))
+    };
     if !areas.is_empty() {
         if let Some(end) = svg.rfind("</svg>") {
-            svg.insert_str(end, &overlay(&areas, &texts));
+            svg.insert_str(end, &marks);
         }
     }
-    responsive(&strip_defaults(&svg), size, chart.title)
-}
-
-/// plotters spells out SVG's defaults on every mark; a weekly chart has hundreds of bars, and
-/// the two attributes were a tenth of a large page's HTML.
-fn strip_defaults(svg: &str) -> String {
-    svg.replace(" opacity=\"1\"", "").replace(" stroke=\"none\"", "")
+    responsive(&compact(&svg), size, chart.title)
 }
 
 /// Drawing into a string only fails on a plotters bug; show it instead of a blank box.
@@ -303,6 +310,20 @@ fn draw(
     spec: &ChartSpec,
     drawing: Drawing,
 ) -> Result<Vec<HitArea>, String> {
+    let (areas, bars) = draw_axes_and_lines(svg, labels, series, spec, drawing)?;
+    place_bars(svg, &bars);
+    Ok(areas)
+}
+
+/// The drawing of [`draw`] with the bars left out as paths to place, since plotters holds the
+/// SVG text until its drawing ends.
+fn draw_axes_and_lines(
+    svg: &mut String,
+    labels: &[String],
+    series: &[Series],
+    spec: &ChartSpec,
+    drawing: Drawing,
+) -> Result<(Vec<HitArea>, String), String> {
     let (n, layout, size) = (labels.len(), spec.layout, drawing.size);
     let shown: Vec<usize> = (0..series.len()).filter(|s| !drawing.hidden.contains(&series[*s].name)).collect();
     let is_line = |name: &str| match layout {
@@ -366,9 +387,9 @@ fn draw(
     let gap = if n > 200 { 0.0 } else { 0.1 };
     let slot = (1.0 - 2.0 * gap) / bar_series.len().max(1) as f64;
     let mut base = vec![0i64; n];
+    let mut bars = String::new();
     for (k, &s) in bar_series.iter().enumerate() {
-        let color = series_color(s);
-        let mut rects = Vec::new();
+        let mut boxes: Vec<BarBox> = Vec::new();
         for (i, stack) in base.iter_mut().enumerate() {
             let v = value(s, i);
             if v <= 0 {
@@ -382,9 +403,18 @@ fn draw(
             } else {
                 (left + k as f64 * slot, left + (k + 1) as f64 * slot, 0, v)
             };
-            rects.push(Rectangle::new([(x0, y0), (x1, y1)], color.filled()));
+            let ((x0, y1), (x1, y0)) = (chart.backend_coord(&(x0, y1)), chart.backend_coord(&(x1, y0)));
+            boxes.push((x0, y1, x1, y0));
         }
-        chart.draw_series(rects).map_err(|e| e.to_string())?;
+        if !boxes.is_empty() {
+            bars.push_str(&bar_path(&series_hex(s), &boxes));
+        }
+    }
+    if !bars.is_empty() {
+        chart
+            .plotting_area()
+            .draw(&Text::new(BARS_HERE, (0.0, 0), AXIS_FONT.into_font()))
+            .map_err(|e| e.to_string())?;
     }
     for &s in shown.iter().filter(|s| is_line(&series[**s].name)) {
         let color = series_color(s);
@@ -410,7 +440,7 @@ fn draw(
         })
         .collect();
     root.present().map_err(|e| e.to_string())?;
-    Ok(areas)
+    Ok((areas, bars))
 }
 
 pub(crate) fn period_label(start: NaiveDate, interval: Interval) -> String {
@@ -506,6 +536,12 @@ mod tests {
         format!("fill=\"#{:02X}{:02X}{:02X}\"", c.0, c.1, c.2)
     }
 
+    /// How many bars series `index` has: the rectangles in its path.
+    fn bar_count(svg: &str, index: usize) -> usize {
+        let start = format!("<path {} d=\"", fill(index));
+        svg.find(&start).map_or(0, |at| svg[at + start.len()..].split('"').next().unwrap_or("").matches('z').count())
+    }
+
     fn two_series() -> TimeSeries {
         TimeSeries {
             periods: vec![d(2024, 1, 1), d(2024, 2, 1), d(2024, 3, 1)],
@@ -523,7 +559,8 @@ mod tests {
         assert!(svg.starts_with("<svg"));
         assert!(svg.contains("viewBox=\"0 0 900 360\""));
         // January (2) and March (1) are bars; February is zero and draws no rectangle.
-        assert_eq!(svg.matches(&fill(0)).count(), 2, "{svg}");
+        assert_eq!(bar_count(&svg, 0), 2, "{svg}");
+        assert!(!svg.contains(BARS_HERE), "{svg}");
         assert!(svg.contains("2024-01"));
         assert!(!svg.contains("opacity=\"1\"") && !svg.contains("stroke=\"none\""), "defaults left out: {svg}");
     }
@@ -532,18 +569,22 @@ mod tests {
     fn a_line_series_is_a_path_and_the_others_bars() {
         let svg =
             chart_svg(&two_series().into(), &spec(Layout::Bars { lines: &["open"] }), Interval::Month, Drawing::file());
-        // Two bars plus the legend's swatch for "opened".
-        assert_eq!(svg.matches(&fill(0)).count(), 3, "{svg}");
-        assert!(svg.contains("<polyline"), "{svg}");
+        // Two bars, and the legend's swatch for "opened".
+        assert_eq!(bar_count(&svg, 0), 2, "{svg}");
+        assert_eq!(svg.matches(&fill(0)).count(), 2, "{svg}");
+        // The bars lie under the line.
+        let line = series_color(1);
+        let stroke = format!("<polyline fill=\"none\" stroke=\"#{:02X}{:02X}{:02X}\"", line.0, line.1, line.2);
+        assert!(svg.find(&format!("<path {}", fill(0))) < svg.find(&stroke), "{svg}");
         assert!(svg.contains("\nopen\n") && svg.contains("\nopened\n"), "legend names both series: {svg}");
     }
 
     #[test]
     fn stacked_bars_draw_every_non_zero_value() {
         let svg = chart_svg(&two_series().into(), &spec(Layout::Stacked), Interval::Month, Drawing::file());
-        // Series 0 has two non-zero values, series 1 three; each also has a legend swatch.
-        assert_eq!(svg.matches(&fill(0)).count(), 3);
-        assert_eq!(svg.matches(&fill(1)).count(), 4);
+        // Series 0 has two non-zero values, series 1 three.
+        assert_eq!(bar_count(&svg, 0), 2, "{svg}");
+        assert_eq!(bar_count(&svg, 1), 3, "{svg}");
     }
 
     #[test]
@@ -582,8 +623,11 @@ mod tests {
         let stroke = format!("stroke=\"#{:02X}{:02X}{:02X}\"", line.0, line.1, line.2);
         assert!(svg.contains(&stroke) && !page.contains(&stroke), "the hidden line is drawn: {page}");
         assert!(!page.contains("\nopened\n"), "the page's drawing has no legend: {page}");
-        assert_eq!(page.matches(&fill(0)).count(), 2, "{page}");
-        assert!(page.contains("<title>2024-01: opened 2</title>"), "{page}");
+        assert_eq!(bar_count(&page, 0), 2, "{page}");
+        // The page names no period: one band over the three, which its readout names.
+        assert!(!page.contains("<title>"), "{page}");
+        assert_eq!(page.matches("class=\"band\"").count(), 1, "{page}");
+        assert!(page.contains("data-n=\"3\""), "{page}");
         assert!(page.contains("role=\"group\" aria-label=\"\""), "{page}");
     }
 
@@ -644,7 +688,7 @@ mod tests {
         });
         let svg = chart_svg(&data, &spec(Layout::Bars { lines: &[] }), Interval::Month, Drawing::file());
         // Hours 1 to 23 are bars (hour 0 is zero); every hour is labelled.
-        assert_eq!(svg.matches(&fill(0)).count(), 23, "{svg}");
+        assert_eq!(bar_count(&svg, 0), 23, "{svg}");
         assert!(svg.contains("\n23\n") && svg.contains("\n0\n"), "{svg}");
     }
 }

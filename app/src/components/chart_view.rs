@@ -35,27 +35,52 @@ pub fn ChartView(chart: ChartId, data: ChartData, interval: Interval) -> impl In
         ev.prevent_default();
         focused.set(Some(next));
     };
-    // The mark under the pointer: its place among the marks is its index.
+    // The mark under the pointer: the period under it on a bar or line chart's band, else
+    // the mark's place among the marks.
     let on_pointer = move |ev: web_sys::MouseEvent| {
-        let mark = ev
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-            .and_then(|element| element.closest(".marks > *").ok().flatten());
-        if let Some(mark) = mark {
-            let mut index = 0;
-            let mut before = mark.previous_element_sibling();
-            while let Some(sibling) = before {
-                index += 1;
-                before = sibling.previous_element_sibling();
-            }
-            focused.set(Some(index));
+        let Some(target) = ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) else { return };
+        // An SVG element's className is not a string: read the attribute.
+        let index = if target.get_attribute("class").as_deref() == Some("band") {
+            let periods: f64 = target.get_attribute("data-n").and_then(|n| n.parse().ok()).unwrap_or(0.0);
+            let box_ = target.get_bounding_client_rect();
+            let at = (f64::from(ev.client_x()) - box_.left()) / box_.width().max(1.0) * periods;
+            (periods >= 1.0).then(|| at.clamp(0.0, periods - 1.0) as usize)
+        } else {
+            target.closest(".marks > *").ok().flatten().map(|mark| {
+                let mut index = 0;
+                let mut before = mark.previous_element_sibling();
+                while let Some(sibling) = before {
+                    index += 1;
+                    before = sibling.previous_element_sibling();
+                }
+                index
+            })
+        };
+        if index.is_some() && index != focused.get_untracked() {
+            focused.set(index);
         }
     };
-    // The focused mark is outlined, so a keyboard reader sees where they are.
+    // The focused mark is outlined, so a keyboard reader sees where they are: on a band the
+    // cursor moves to its period.
     let drawn = NodeRef::<leptos::html::Div>::new();
     Effect::new(move |_| {
         let index = focused.get();
         let Some(container) = drawn.get() else { return };
+        if let (Ok(Some(band)), Ok(Some(cursor))) =
+            (container.query_selector(".marks > .band"), container.query_selector(".marks > .cursor"))
+        {
+            let number = |name: &str| band.get_attribute(name).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
+            let (x, width, periods) = (number("x"), number("width"), number("data-n").max(1.0));
+            let (at, class) = match index {
+                Some(i) => (x + i as f64 * width / periods, "cursor focused"),
+                None => (x, "cursor"),
+            };
+            let _ = cursor.set_attribute("x", &format!("{at:.1}"));
+            let _ =
+                cursor.set_attribute("width", &format!("{:.1}", if index.is_some() { width / periods } else { 0.0 }));
+            let _ = cursor.set_attribute("class", class);
+            return;
+        }
         if let Ok(Some(previous)) = container.query_selector(".marks > .focused") {
             let _ = previous.remove_attribute("class");
         }
@@ -73,7 +98,7 @@ pub fn ChartView(chart: ChartId, data: ChartData, interval: Interval) -> impl In
             tabindex="0"
             aria-describedby=readout_id.clone()
             on:keydown=on_keydown
-            on:mouseover=on_pointer
+            on:mousemove=on_pointer
             inner_html=svg
         ></div>
         <p class="readout" id=readout_id aria-live="polite">{readout}</p>
