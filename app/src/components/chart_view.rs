@@ -17,7 +17,27 @@ pub fn ChartView(chart: ChartId, data: ChartData, interval: Interval) -> impl In
     let texts = Memo::new(move |_| data.with_value(|d| mark_texts(d, layout, interval, &hidden.get())));
     let focused = RwSignal::new(None::<usize>);
     let readout_id = format!("{}-readout", chart.slug());
-    let svg = move || data.with_value(|d| chart_svg(d, chart.spec(), interval, Drawing::page(&hidden.get())));
+    // A hydrating page already holds the server's drawing, and drawing all of a page's charts
+    // again in the browser was most of its hydration. The browser draws once the reader
+    // hides or shows a series, or when it built the card itself (a chart that became ready
+    // on the page), which the effect below finds by the empty container.
+    let drawn = NodeRef::<leptos::html::Div>::new();
+    let must_draw = RwSignal::new(cfg!(not(feature = "hydrate")));
+    let first_hidden = hidden.get_untracked();
+    let drawing_started = StoredValue::new(false);
+    let svg = move || {
+        let hidden = hidden.get();
+        if !(must_draw.get() || drawing_started.get_value() || hidden != first_hidden) {
+            return String::new();
+        }
+        drawing_started.set_value(true);
+        data.with_value(|d| chart_svg(d, chart.spec(), interval, Drawing::page(&hidden)))
+    };
+    Effect::new(move |_| {
+        if drawn.get().is_some_and(|div| div.first_element_child().is_none()) {
+            must_draw.set(true);
+        }
+    });
     let readout =
         move || focused.get().and_then(|i| texts.with(|t| t.get(i).cloned())).unwrap_or_else(|| HINT.to_owned());
     let on_keydown = move |ev: web_sys::KeyboardEvent| {
@@ -62,7 +82,6 @@ pub fn ChartView(chart: ChartId, data: ChartData, interval: Interval) -> impl In
     };
     // The focused mark is outlined, so a keyboard reader sees where they are: on a band the
     // cursor moves to its period.
-    let drawn = NodeRef::<leptos::html::Div>::new();
     Effect::new(move |_| {
         let index = focused.get();
         let Some(container) = drawn.get() else { return };
