@@ -158,6 +158,15 @@ async fn the_data_keeps_augurs_invariants() {
                  WHERE m.cntrb_id = a.cntrb_id AND m.msg_timestamp = a.created_at
                    AND r.issue_id <> i.issue_id)",
         ),
+        (
+            // Every item closes in the end (housekeeping waits at most 1,563 days), so open
+            // counts level off instead of growing with every year of history.
+            "PRs and issues opened over 1,600 days ago and still open",
+            "SELECT (SELECT count(*) FROM augur_data.pull_requests WHERE pr_closed_at IS NULL
+                       AND pr_created_at < now() - interval '1600 days')
+                  + (SELECT count(*) FROM augur_data.issues WHERE closed_at IS NULL
+                       AND created_at < now() - interval '1600 days')",
+        ),
     ];
     for (what, sql) in checks {
         assert_eq!(count(conn, sql).await, 0, "{what}");
@@ -169,6 +178,11 @@ async fn the_data_keeps_augurs_invariants() {
         ("unresolved commit authors", "SELECT count(*) FROM augur_data.commits WHERE cmt_ght_author_id IS NULL"),
         ("merge commits", "SELECT count(*) FROM augur_data.commits WHERE cmt_filename = '(Merge commit)'"),
         ("bots", "SELECT count(*) FROM augur_data.contributors WHERE gh_type = 'Bot'"),
+        (
+            "PRs opened over 1,600 days ago",
+            "SELECT count(*) FROM augur_data.pull_requests WHERE pr_created_at < now() - interval '1600 days'",
+        ),
+        ("open PRs", "SELECT count(*) FROM augur_data.pull_requests WHERE pr_closed_at IS NULL"),
         (
             "commits whose local date differs from the UTC date",
             "SELECT count(*) FROM augur_data.commits

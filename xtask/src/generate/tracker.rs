@@ -144,8 +144,8 @@ fn generate(rng: &mut Rng, ids: &mut Ids, people: &People, spec: &TrackerSpec<'_
             let (closed, merged) = match close_at < spec.anchor {
                 true if roll < 0.62 => (Some(close_at), Some(close_at)),
                 true if roll < 0.85 => (Some(close_at), None),
-                // The rest wait, until most are closed as stale months later: open counts
-                // level off, as in real projects, instead of growing without bound.
+                // The rest wait, until they are closed months or years later (see
+                // `housekeeping`): open counts level off instead of growing without bound.
                 _ => (housekeeping(rng, at, spec.anchor), None),
             };
             let merger = *rng.pick(maintainers);
@@ -299,11 +299,16 @@ fn thread_length(rng: &mut Rng) -> u64 {
     rng.pareto(1.0, 1.1).saturating_sub(1).min(500)
 }
 
-/// When a long-waiting item is closed as stale: 4 to 24 months after it was opened, for
-/// nine in ten of them, if that is already past.
+/// When a long-waiting item is closed, if that is already past: nine in ten by a stale sweep
+/// 1.5 to 11 months after it was opened, the rest (forgotten, then found) 1 to 4 years on.
+/// Every item closes in the end, so the open ones are those of the last few years and open
+/// counts follow the project's activity, as in real projects. When one in ten stayed open for
+/// good, the open count grew with every year of history.
 fn housekeeping(rng: &mut Rng, opened: DateTime<Utc>, anchor: DateTime<Utc>) -> Option<DateTime<Utc>> {
-    let at = opened + Duration::days(120 + rng.below(600) as i64);
-    (rng.chance(0.9) && at < anchor).then_some(at)
+    let wait = rng.below(600) as i64;
+    let days = if rng.chance(0.9) { 45 + wait / 2 } else { 365 + wait * 2 };
+    let at = opened + Duration::days(days);
+    (at < anchor).then_some(at)
 }
 
 fn hours(h: f64) -> Duration {
