@@ -25,7 +25,7 @@ pub use error::AppError;
 pub use hits::mark_texts;
 pub use interval::{Interval, ParseIntervalError};
 pub use render::{chart_svg, series_hex, ChartSize, Drawing};
-pub use reply::ChartReply;
+pub use reply::{ChartReply, HydrationReply};
 pub use search::{repo_name, repo_slug, SearchHit};
 pub use series::{Series, TimeSeries};
 pub use url::encode_query_value;

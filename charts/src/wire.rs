@@ -4,10 +4,12 @@
 //! a struct of optional fields reads the same JSON in one pass, and the enum is built from
 //! whichever fields arrived. Written JSON is unchanged: the enums serialise as derived.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::Deserialize;
 
-use crate::{AppError, Categories, ChartData, ChartReply, Point, Points, SearchHit, Series, Table, TimeSeries};
+use crate::{
+    AppError, Categories, ChartData, ChartReply, Interval, Point, Points, SearchHit, Series, Table, TimeSeries,
+};
 
 fn need<T>(value: Option<T>, field: &'static str) -> Result<T, String> {
     value.ok_or_else(|| format!("missing field `{field}`"))
@@ -58,6 +60,10 @@ impl TryFrom<ReplyWire> for ChartReply {
 #[derive(Deserialize)]
 pub(crate) struct DataWire {
     periods: Option<Vec<String>>,
+    /// The periods as the page's hydration data writes them (`HydrationReply`).
+    first_period: Option<String>,
+    period_count: Option<usize>,
+    step: Option<Interval>,
     categories: Option<Vec<String>>,
     series: Option<Vec<Series>>,
     note: Option<String>,
@@ -78,6 +84,13 @@ impl TryFrom<DataWire> for ChartData {
             DataWire { periods: Some(periods), series: Some(series), .. } => {
                 ChartData::Periods(TimeSeries { periods: crate::iso::parse_dates(&periods)?, series })
             }
+            DataWire {
+                first_period: Some(first),
+                period_count: Some(count),
+                step: Some(step),
+                series: Some(series),
+                ..
+            } => ChartData::Periods(TimeSeries { periods: stepped(&first, count, step)?, series }),
             DataWire { categories: Some(categories), series: Some(series), .. } => {
                 ChartData::Categories(Categories { categories, series, note })
             }
@@ -88,6 +101,16 @@ impl TryFrom<DataWire> for ChartData {
             _ => return Err("data did not match any kind of chart data".to_owned()),
         })
     }
+}
+
+/// `count` periods from `first`, each `step` after the last. A count no chart reaches (a
+/// century of days) is corrupt data, not an allocation to make.
+fn stepped(first: &str, count: usize, step: Interval) -> Result<Vec<NaiveDate>, String> {
+    let first = crate::iso::parse_date(first).ok_or_else(|| format!("{first:?} is not a date"))?;
+    if count > 36_600 {
+        return Err(format!("{count} periods are more than a chart draws"));
+    }
+    Ok(std::iter::successors(Some(first), |at| Some(step.next_period(*at))).take(count).collect())
 }
 
 #[derive(Deserialize)]

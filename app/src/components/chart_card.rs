@@ -1,8 +1,8 @@
 use std::time::Duration;
 
 use charts::{
-    encode_query_value, AppError, ChartControls, ChartData, ChartId, ChartReply, Control, Definition, RepoPick, Table,
-    DEFINITIONS,
+    encode_query_value, AppError, ChartControls, ChartData, ChartId, ChartReply, Control, Definition, HydrationReply,
+    RepoPick, Table, DEFINITIONS,
 };
 use leptos::prelude::*;
 
@@ -23,7 +23,9 @@ fn poll_delay(attempt: u32) -> Duration {
 }
 
 /// The server's answer, with the selection and controls it answers for.
-type Answer = (Selection, ChartControls, Result<Option<ChartReply>, AppError>);
+/// The card's answer for the selection and controls it was asked with; the reply travels to
+/// the browser in the page's hydration data, with its periods written compactly.
+type Answer = (Selection, ChartControls, Result<Option<HydrationReply>, AppError>);
 
 /// One chart with its controls. It asks the server for its data and, while the data is
 /// being computed, asks again until it is ready or failed.
@@ -50,7 +52,7 @@ pub fn ChartCard(chart: ChartId, selection: Signal<Selection>, page: Signal<Page
             if let Err(error) = controls.check() {
                 return (repos, controls, Err(error.into()));
             }
-            let answer = chart_data(chart, repos.clone(), controls, false).await.map(Some);
+            let answer = chart_data(chart, repos.clone(), controls, false).await.map(|r| Some(HydrationReply(r)));
             (repos, controls, answer)
         },
     );
@@ -60,8 +62,8 @@ pub fn ChartCard(chart: ChartId, selection: Signal<Selection>, page: Signal<Page
         let state = match reply.get() {
             None => CardState::Pending,
             Some((_, _, Ok(None))) => CardState::Idle,
-            Some((_, _, Ok(Some(answer)))) if answer.is_pending() => CardState::Pending,
-            Some((_, _, Ok(Some(ChartReply::Ready { .. })))) => CardState::Ready,
+            Some((_, _, Ok(Some(HydrationReply(answer))))) if answer.is_pending() => CardState::Pending,
+            Some((_, _, Ok(Some(HydrationReply(ChartReply::Ready { .. }))))) => CardState::Ready,
             Some(_) => CardState::Failed,
         };
         PageProgress::report(chart, state);
@@ -74,7 +76,7 @@ pub fn ChartCard(chart: ChartId, selection: Signal<Selection>, page: Signal<Page
         attempts.set_value(0);
     });
     Effect::new(move |_| {
-        if let Some((_, _, Ok(Some(answer)))) = reply.get() {
+        if let Some((_, _, Ok(Some(HydrationReply(answer))))) = reply.get() {
             if answer.is_pending() {
                 let attempt = attempts.get_value();
                 attempts.set_value(attempt + 1);
@@ -116,6 +118,7 @@ pub fn ChartCard(chart: ChartId, selection: Signal<Selection>, page: Signal<Page
             <Transition fallback=|| view! { <p class="status">"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     let (drawn_repos, drawn_controls, answer) = reply.await;
+                    let answer = answer.map(|reply| reply.map(|HydrationReply(reply)| reply));
                     view! { <ChartBody chart answer drawn_repos drawn_controls retry /> }
                 })}
             </Transition>
