@@ -21,9 +21,15 @@ pub(crate) fn bar_path(fill: &str, bars: &[BarBox]) -> String {
     format!("<path fill=\"{fill}\" d=\"{d}\"/>\n")
 }
 
-/// Puts the bar paths where [`BARS_HERE`] was drawn, dropping the marker's `<text>`.
+/// Puts the bar paths where [`BARS_HERE`] was drawn, dropping the marker's `<text>`; without
+/// the marker, on top of the drawing rather than nowhere.
 pub(crate) fn place_bars(svg: &mut String, bars: &str) {
-    let Some(at) = svg.find(BARS_HERE) else { return };
+    let Some(at) = svg.find(BARS_HERE) else {
+        if let Some(end) = svg.rfind("</svg>") {
+            svg.insert_str(end, bars);
+        }
+        return;
+    };
     let start = svg[..at].rfind("<text").unwrap_or(at);
     let end = svg[at..].find("</text>").map_or(at + BARS_HERE.len(), |e| at + e + "</text>".len());
     let end = if svg[end..].starts_with('\n') { end + 1 } else { end };
@@ -98,6 +104,13 @@ mod tests {
             "<line x1=\"0\" y1=\"0\" x2=\"1\" y2=\"1\"/>\n<polyline fill=\"none\" stroke=\"#000000\" \
              points=\"0,5 2,5\"/>\n<rect/>"
         );
+    }
+
+    #[test]
+    fn without_the_marker_the_bars_still_show() {
+        let mut svg = "<svg><line/></svg>".to_owned();
+        place_bars(&mut svg, "<path/>");
+        assert_eq!(svg, "<svg><line/><path/></svg>");
     }
 
     #[test]

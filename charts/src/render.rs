@@ -403,8 +403,8 @@ fn draw_axes_and_lines(
             } else {
                 (left + k as f64 * slot, left + (k + 1) as f64 * slot, 0, v)
             };
-            let ((x0, y1), (x1, y0)) = (chart.backend_coord(&(x0, y1)), chart.backend_coord(&(x1, y0)));
-            boxes.push((x0, y1, x1, y0));
+            let ((left, top), (right, bottom)) = (chart.backend_coord(&(x0, y1)), chart.backend_coord(&(x1, y0)));
+            boxes.push((left, top, right, bottom));
         }
         if !boxes.is_empty() {
             bars.push_str(&bar_path(&series_hex(s), &boxes));
